@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
+import { loadGrants, orgModule } from '@yiwang/org';
+import rateLimit from '@fastify/rate-limit';
+import {
+  type Config,
+  type DbHandle,
+  type EventBus,
+  InProcessBus,
+  installErrorHandler,
+  migrate,
+  natsBus,
+  openDatabase,
+  type Platform,
+  type YiwangModule,
+  auditMigrations,
+  loadConfig,
+} from '@yiwang/platform';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { metricsText, platformRoutes } from './platform-routes.ts';
+import { sql } from 'kysely';
+
+export const modules: YiwangModule[] = [orgModule, identityModule];
+export const allMigrations = [auditMigrations, ...modules.map((m) => m.migrations)];
+
+export interface Runtime {
+  app: FastifyInstance;
+  platform: Platform;
+  handle: DbHandle;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config?: Config;
+  /** Use this database instead of opening one from the config (tests). */
+  handle?: DbHandle;
+  seed?: boolean;
+  logger?: boolean;
+  webDist?: string | null;
+}
+
+export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
+  const config = opts.config ?? loadConfig();
+  const handle =
+    opts.handle ??
+    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pglite') }));
+  await migrate(handle.db, allMigrations);
+  const bus: EventBus = config.natsUrl ? await natsBus(config.natsUrl) : new InProcessBus();
+  const platform: Platform = { db: handle.db, config, bus };
+  configureIdentity(platform, { resolveGrants: (accountId) => loadGrants(handle.db, accountId) });
+
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Personal data never reaches the log: bodies are not logged and these are redacted.
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+          },
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Yiwang (一网) API', version: '1', description: 'Integrated digital-government platform' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'yw_session' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installErrorHandler(app, handle.db);
+  app.addHook('onRequest', createAuthenticator(platform));
+
+  await app.register(async (api) => {
+    await platformRoutes(api, platform, handle);
+    for (const m of modules) await api.register(async (scope) => m.routes(scope, platform), { prefix: `/${m.name}` });
+  }, { prefix: '/api/v1' });
+  await mountOidc(app, platform);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const m = await metricsText();
+    return reply.type(m.type).send(m.body);
+  });
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(handle.db);
+      return { status: 'ready', database: handle.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  const webDist = opts.webDist === undefined ? join(import.meta.dirname, '../../web/dist') : opts.webDist;
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/oidc/')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({ code: 'NOT_FOUND', message: '接口不存在', messageEn: 'No such route' });
+    });
+  } else {
+    app.setNotFoundHandler((_req, reply) =>
+      reply.status(404).send({ code: 'NOT_FOUND', message: '接口不存在', messageEn: 'No such route' }),
+    );
+  }
+
+  if (opts.seed ?? config.seedDemo) {
+    for (const m of modules) await m.seed?.(platform, (line) => console.log(line));
+  }
+  await app.ready();
+  return {
+    app,
+    platform,
+    handle,
+    async close() {
+      await app.close();
+      await bus.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { buildRuntime, allMigrations, modules, type Runtime } from './app.ts';

@@ -1,0 +1,73 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+
+// int8 as string everywhere (node-postgres does this by default; PGlite is told below).
+pg.types.setTypeParser(20, (v) => v);
+
+/** The database handle. Modules narrow it to their own tables with `db.withTables<T>()`. */
+export type Db = Kysely<any>;
+export type Tx = Transaction<any>;
+
+interface PoolClient {
+  query(sql: string, params: unknown[]): Promise<{ rows: unknown[]; rowCount: number; command: string }>;
+  release(): void;
+}
+
+/**
+ * Presents one PGlite instance as a node-postgres-like pool to Kysely's PostgresDialect.
+ * PGlite has a single connection, so a client is handed out to one user at a time: a
+ * transaction holds it from BEGIN to COMMIT, and other queries wait their turn.
+ */
+class PGlitePool {
+  private tail: Promise<void> = Promise.resolve();
+  constructor(private readonly pglite: PGlite) {}
+
+  async connect(): Promise<PoolClient> {
+    let release!: () => void;
+    const previous = this.tail;
+    this.tail = new Promise<void>((r) => {
+      release = r;
+    });
+    await previous;
+    const pglite = this.pglite;
+    return {
+      async query(sql: string, params: unknown[]) {
+        const command = (/^\s*(\w+)/.exec(sql)?.[1] ?? '').toUpperCase();
+        if (params.length === 0 && sql.includes(';')) {
+          const results = await pglite.exec(sql);
+          const last = results[results.length - 1];
+          return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0, command };
+        }
+        const r = await pglite.query(sql, params);
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length, command };
+      },
+      release,
+    };
+  }
+  async end() {
+    await this.pglite.close();
+  }
+}
+
+export interface DbHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Opens PGlite under `dataDir` (or in memory when dataDir is null), or PostgreSQL at `databaseUrl`. */
+export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string | null }): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.DB_POOL_SIZE || 10) });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create({
+    dataDir: opts.dataDir ?? undefined,
+    parsers: { 20: (v: string) => v },
+  });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) as any }) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}

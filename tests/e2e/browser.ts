@@ -1,0 +1,56 @@
+/** Browser-journey harness: the real server (built web app) on a free port and Debian's Chromium. */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildRuntime, type Runtime } from '@yiwang/server';
+import { loadConfig, openDatabase } from '@yiwang/platform';
+import { type Browser, chromium } from 'playwright-core';
+import * as OTPAuth from 'otpauth';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const WEB_DIST = join(import.meta.dirname, '../../apps/web/dist');
+
+export const totpNow = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as any).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Journey {
+  rt: Runtime;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startJourney(): Promise<Journey> {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('web app not built: run `npm run build` first');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-e2e-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'silent', SEED_DEMO: 'true' });
+  const handle = await openDatabase({ databaseUrl: null, dataDir: null });
+  const rt = await buildRuntime({ config, handle, logger: false, webDist: WEB_DIST });
+  await rt.app.listen({ port, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    rt,
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      await rt.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Test harness: a whole platform per test file on a throw-away database: PGlite in memory,
+ * or (when DATABASE_URL is set) a fresh PostgreSQL database created here and dropped after.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildRuntime, type Runtime } from '@yiwang/server';
+import { type DbHandle, loadConfig, openDatabase } from '@yiwang/platform';
+import pg from 'pg';
+
+export interface TestRuntime extends Runtime {
+  dbName: string | null;
+}
+
+async function throwAwayDatabase(): Promise<{ handle: DbHandle; dbName: string | null; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const handle = await openDatabase({ databaseUrl: null, dataDir: null });
+    return { handle, dbName: null, drop: async () => {} };
+  }
+  const dbName = `yw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${dbName}`;
+  const handle = await openDatabase({ databaseUrl: u.toString(), dataDir: null });
+  return {
+    handle,
+    dbName,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestRuntime(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestRuntime> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', PORT: '0', ...opts.env });
+  const { handle, dbName, drop } = await throwAwayDatabase();
+  const rt = await buildRuntime({ config, handle, seed: opts.seed ?? false, logger: false, webDist: null });
+  return {
+    ...rt,
+    dbName,
+    async close() {
+      await rt.close();
+      await drop();
+    },
+  };
+}
+
+export const dbLabel = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
