@@ -13,30 +13,39 @@ function run(label, args, env = {}) {
   const out = join(root, `.vitest-results-${label}.json`);
   rmSync(out, { force: true });
   console.log(`\n=== ${label} ===`);
-  const r = spawnSync('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const r = spawnSync(
+    'npx',
+    ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   if (r.status !== 0) exit = 1;
   if (existsSync(out)) {
     const j = JSON.parse(readFileSync(out, 'utf8'));
     totals.passed += j.numPassedTests;
-    totals.failed += j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0);
+    totals.failed +=
+      j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0);
     totals.skipped += j.numPendingTests + j.numTodoTests;
   } else {
     totals.failed += 1;
   }
 }
 
-console.log(`database for integration tests: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`);
+console.log(
+  `database for integration tests: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}`,
+);
 run('unit-integration', []);
 if (process.env.YW_E2E === 'skip') {
   console.log('\nbrowser journeys: skipped (YW_E2E=skip)');
 } else if (existsSync(chromium)) {
   run('browser-journeys', ['--config', 'tests/e2e/vitest.config.ts']);
 } else {
-  console.log(`\nbrowser journeys: SKIPPED — no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  console.log(
+    `\nbrowser journeys: SKIPPED — no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
 }
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(exit || (totals.failed ? 1 : 0));

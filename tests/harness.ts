@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRuntime, type Runtime } from '@yiwang/server';
 import { type DbHandle, loadConfig, openDatabase } from '@yiwang/platform';
+import { buildRuntime, type Runtime } from '@yiwang/server';
 import pg from 'pg';
 
 export interface TestRuntime extends Runtime {
@@ -39,7 +39,9 @@ async function throwAwayDatabase(): Promise<{ handle: DbHandle; dbName: string |
   };
 }
 
-export async function startTestRuntime(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  opts: { seed?: boolean; env?: Record<string, string> } = {},
+): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', PORT: '0', ...opts.env });
   const { handle, dbName, drop } = await throwAwayDatabase();

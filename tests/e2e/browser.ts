@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRuntime, type Runtime } from '@yiwang/server';
 import { loadConfig, openDatabase } from '@yiwang/platform';
-import { type Browser, chromium } from 'playwright-core';
+import { buildRuntime, type Runtime } from '@yiwang/server';
 import * as OTPAuth from 'otpauth';
+import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const WEB_DIST = join(import.meta.dirname, '../../apps/web/dist');
@@ -35,14 +35,28 @@ export async function startJourney(): Promise<Journey> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'silent', SEED_DEMO: 'true' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_URL: base,
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'true',
+  });
   const handle = await openDatabase({ databaseUrl: null, dataDir: null });
   const rt = await buildRuntime({ config, handle, logger: false, webDist: WEB_DIST });
   await rt.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     rt,

@@ -15,7 +15,12 @@ async function adminToken(): Promise<string> {
   const r = await j.rt.app.inject({
     method: 'POST',
     url: '/api/v1/identity/login',
-    payload: { username: 'admin', password: 'Yiwang@2026', totp: totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO'), tokenType: 'bearer' },
+    payload: {
+      username: 'admin',
+      password: 'Yiwang@2026',
+      totp: totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO'),
+      tokenType: 'bearer',
+    },
   });
   return r.json().token;
 }
@@ -58,7 +63,10 @@ describe('browser journeys: identity and admin', () => {
     await dialog.getByLabel('统一社会信用代码').fill('91350100M000100Y43');
     await dialog.getByLabel('所属区划').fill('440600');
     await dialog.getByLabel('类型').click();
-    await page.getByTitle(/政府部门|government/).first().click();
+    await page
+      .getByTitle(/政府部门|government/)
+      .first()
+      .click();
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await page.getByText('佛山市测试数据局').first().waitFor();
 
@@ -74,7 +82,11 @@ describe('browser journeys: identity and admin', () => {
     await s.getByRole('button', { name: /确\s*定|OK/ }).click();
     await page.getByText('tester01').first().waitFor();
 
-    const rows = await j.rt.platform.db.selectFrom('staff').select('username').where('username', '=', 'tester01').execute();
+    const rows = await j.rt.platform.db
+      .selectFrom('staff')
+      .select('username')
+      .where('username', '=', 'tester01')
+      .execute();
     expect(rows.length).toBe(1);
     await page.close();
   });
@@ -91,7 +103,9 @@ describe('browser journeys: identity and admin', () => {
     });
     expect(reg.statusCode).toBe(201);
     const { clientId, clientSecret } = reg.json();
-    const config = await client.discovery(new URL(j.base), clientId, clientSecret, undefined, { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(j.base), clientId, clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     // A relying party: /start sends the user to Yiwang, /callback shows who signed in.
@@ -108,7 +122,10 @@ describe('browser journeys: identity and admin', () => {
         res.writeHead(302, { location: to.href }).end();
       } else if (url.pathname === '/callback') {
         try {
-          const tokens = await client.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state });
+          const tokens = await client.authorizationCodeGrant(config, url, {
+            pkceCodeVerifier: verifier,
+            expectedState: state,
+          });
           const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<h1>欢迎 ${info.name}</h1>`);
         } catch (e) {

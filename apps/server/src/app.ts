@@ -1,31 +1,31 @@
-import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
 import { loadGrants, orgModule } from '@yiwang/org';
-import rateLimit from '@fastify/rate-limit';
 import {
+  auditMigrations,
   type Config,
   type DbHandle,
   type EventBus,
   InProcessBus,
   installErrorHandler,
+  loadConfig,
   migrate,
   natsBus,
   openDatabase,
   type Platform,
   type YiwangModule,
-  auditMigrations,
-  loadConfig,
 } from '@yiwang/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { metricsText, platformRoutes } from './platform-routes.ts';
 import { sql } from 'kysely';
+import { metricsText, platformRoutes } from './platform-routes.ts';
 
 export const modules: YiwangModule[] = [orgModule, identityModule];
 export const allMigrations = [auditMigrations, ...modules.map((m) => m.migrations)];
@@ -50,7 +50,10 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   const config = opts.config ?? loadConfig();
   const handle =
     opts.handle ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pglite') }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.databaseUrl ? null : join(config.dataDir, 'pglite'),
+    }));
   await migrate(handle.db, allMigrations);
   const bus: EventBus = config.natsUrl ? await natsBus(config.natsUrl) : new InProcessBus();
   const platform: Platform = { db: handle.db, config, bus };
@@ -89,10 +92,13 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   installErrorHandler(app, handle.db);
   app.addHook('onRequest', createAuthenticator(platform));
 
-  await app.register(async (api) => {
-    await platformRoutes(api, platform, handle);
-    for (const m of modules) await api.register(async (scope) => m.routes(scope, platform), { prefix: `/${m.name}` });
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      await platformRoutes(api, platform, handle);
+      for (const m of modules) await api.register(async (scope) => m.routes(scope, platform), { prefix: `/${m.name}` });
+    },
+    { prefix: '/api/v1' },
+  );
   await mountOidc(app, platform);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {

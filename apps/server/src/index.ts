@@ -1,1 +1,1 @@
-export { buildRuntime, allMigrations, modules, type Runtime } from './app.ts';
+export { allMigrations, buildRuntime, modules, type Runtime } from './app.ts';

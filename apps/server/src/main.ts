@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '@yiwang/platform';
 import { buildRuntime } from './app.ts';
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (e) {

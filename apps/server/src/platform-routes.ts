@@ -1,7 +1,7 @@
-import { Type } from 'typebox';
-import { type DbHandle, type Platform, authorize, queryAudit, requestCtx, writeAudit } from '@yiwang/platform';
+import { authorize, type DbHandle, type Platform, queryAudit, requestCtx, writeAudit } from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import client from 'prom-client';
+import { Type } from 'typebox';
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
@@ -16,7 +16,9 @@ const httpDuration = new client.Histogram({
 export async function platformRoutes(api: FastifyInstance, platform: Platform, _handle: DbHandle) {
   const root = api;
   root.addHook('onResponse', async (req, reply) => {
-    httpDuration.labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    httpDuration
+      .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
   });
 
   api.get(
@@ -30,7 +32,9 @@ export async function platformRoutes(api: FastifyInstance, platform: Platform, _
           action: Type.Optional(Type.String({ maxLength: 128 })),
           objectType: Type.Optional(Type.String({ maxLength: 64 })),
           objectId: Type.Optional(Type.String({ maxLength: 128 })),
-          outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')])),
+          outcome: Type.Optional(
+            Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')]),
+          ),
           from: Type.Optional(Type.String({ format: 'date-time' })),
           to: Type.Optional(Type.String({ format: 'date-time' })),
           page: Type.Integer({ minimum: 1, default: 1 }),
@@ -44,9 +48,11 @@ export async function platformRoutes(api: FastifyInstance, platform: Platform, _
       const q = req.query as any;
       const result = await queryAudit(platform.db, q);
       // Reading the audit log is itself recorded.
-      await platform.db.transaction().execute((tx) =>
-        writeAudit(tx, ctx, { action: 'audit.read', objectType: 'audit_log', detail: { filters: { ...q } } }),
-      );
+      await platform.db
+        .transaction()
+        .execute((tx) =>
+          writeAudit(tx, ctx, { action: 'audit.read', objectType: 'audit_log', detail: { filters: { ...q } } }),
+        );
       return result;
     },
   );

@@ -1,5 +1,4 @@
-import { statSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@yiwang/platform';
@@ -49,7 +48,9 @@ describe(`HTTP conventions on ${dbLabel}`, () => {
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
     const doc = (await rt.app.inject('/openapi.json')).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/identity/register', '/api/v1/identity/login', '/api/v1/audit']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/identity/register', '/api/v1/identity/login', '/api/v1/audit']),
+    );
     expect((await rt.app.inject('/docs/')).statusCode).toBe(200);
   });
   it('answers unknown API routes with the error shape', async () => {

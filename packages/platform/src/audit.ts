@@ -92,7 +92,12 @@ export const auditMigrations: Migrations = {
  * when the change it records does. Chain order is serialised by locking the head row.
  */
 export async function writeAudit(tx: Tx | Db, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  const head = await tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
+  const head = await tx
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const rec = {
     at: new Date().toISOString(),
     actorId: ctx.caller.accountId,
@@ -177,7 +182,9 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<{ items: AuditR
   return { items: rows.map(toRecord), total: Number(n) };
 }
 
-export type VerifyResult = { ok: true; count: number } | { ok: false; count: number; brokenSeq: string; reason: string };
+export type VerifyResult =
+  | { ok: true; count: number }
+  | { ok: false; count: number; brokenSeq: string; reason: string };
 
 /** Walks the chain from the start; names the first record whose link or content does not match. */
 export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResult> {
@@ -194,8 +201,15 @@ export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResu
       .execute();
     for (const row of rows) {
       const r = toRecord(row);
-      if (r.prevHash !== prev) return { ok: false, count, brokenSeq: r.seq, reason: 'link to previous record broken (a record was removed or reordered)' };
-      if (recordHash(r) !== r.hash) return { ok: false, count, brokenSeq: r.seq, reason: 'content does not match its hash (record was altered)' };
+      if (r.prevHash !== prev)
+        return {
+          ok: false,
+          count,
+          brokenSeq: r.seq,
+          reason: 'link to previous record broken (a record was removed or reordered)',
+        };
+      if (recordHash(r) !== r.hash)
+        return { ok: false, count, brokenSeq: r.seq, reason: 'content does not match its hash (record was altered)' };
       prev = r.hash;
       lastSeq = r.seq;
       count++;
@@ -204,7 +218,12 @@ export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResu
   }
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
   if (String(head.seq) !== lastSeq || head.hash !== prev) {
-    return { ok: false, count, brokenSeq: String(head.seq), reason: 'chain head does not match the last record (records were removed at the end)' };
+    return {
+      ok: false,
+      count,
+      brokenSeq: String(head.seq),
+      reason: 'chain head does not match the last record (records were removed at the end)',
+    };
   }
   return { ok: true, count };
 }

@@ -36,7 +36,8 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   } catch {
     throw new ConfigError(`${name} is not a valid URL`);
   }
-  if (!protocols.includes(u.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+  if (!protocols.includes(u.protocol))
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
   return raw;
 }
 

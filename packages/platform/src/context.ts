@@ -41,7 +41,12 @@ export const anonymous: Caller = {
 
 export function systemCtx(requestId = 'system'): Ctx {
   return {
-    caller: { ...anonymous, accountId: 'system', name: 'system', grants: [{ permission: '*', regionCode: null, departmentId: null }] },
+    caller: {
+      ...anonymous,
+      accountId: 'system',
+      name: 'system',
+      grants: [{ permission: '*', regionCode: null, departmentId: null }],
+    },
     requestId,
     ip: '127.0.0.1',
   };

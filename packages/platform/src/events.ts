@@ -49,7 +49,10 @@ export async function natsBus(url: string): Promise<EventBus> {
   const codec = JSONCodec<DomainEvent>();
   const local = new EventEmitter();
   const startedAt = new Date();
-  const consumer = await js.consumers.get(STREAM, { filterSubjects: ['yiwang.>'], opt_start_time: startedAt.toISOString() } as any);
+  const consumer = await js.consumers.get(STREAM, {
+    filterSubjects: ['yiwang.>'],
+    opt_start_time: startedAt.toISOString(),
+  } as any);
   const messages = await consumer.consume();
   (async () => {
     for await (const m of messages) {

@@ -64,8 +64,10 @@ export function installErrorHandler(app: FastifyInstance, db: Db) {
     let e: AppError;
     if (err instanceof AppError) e = err;
     else if (err.validation) e = validationError(err);
-    else if (err.statusCode === 429) e = new AppError(429, 'RATE_LIMITED', '请求过于频繁，请稍后再试', 'Too many requests, try again later');
-    else if (err.statusCode === 415) e = new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型', 'Unsupported content type');
+    else if (err.statusCode === 429)
+      e = new AppError(429, 'RATE_LIMITED', '请求过于频繁，请稍后再试', 'Too many requests, try again later');
+    else if (err.statusCode === 415)
+      e = new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的内容类型', 'Unsupported content type');
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
       e = new AppError(err.statusCode, err.code || 'BAD_REQUEST', '请求无效', err.message);
     else {

@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { loadConfig, openDatabase, verifyAuditChain } from '@yiwang/platform';
 
 const config = loadConfig();
-const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pglite') });
+const handle = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.databaseUrl ? null : join(config.dataDir, 'pglite'),
+});
 const r = await verifyAuditChain(handle.db);
 await handle.close();
 if (r.ok) {

@@ -6,8 +6,8 @@ import { mountOidcProvider } from './oidc.ts';
 import { identityRoutes } from './routes.ts';
 import { createIdentityService, type GrantResolver, type IdentityService } from './service.ts';
 
-export type { GrantResolver, IdentityService } from './service.ts';
 export { checkPasswordPolicy } from './password.ts';
+export type { GrantResolver, IdentityService } from './service.ts';
 
 const services = new WeakMap<Platform, IdentityService>();
 

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Migrations } from '@yiwang/platform';
+import { sql } from 'kysely';
 
 export const identityMigrations: Migrations = {
   '0010_identity_accounts': {

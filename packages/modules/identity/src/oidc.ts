@@ -1,12 +1,18 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Platform, requestCtx, writeAudit } from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import Provider from 'oidc-provider';
 import type { IdentityService } from './service.ts';
 
-const MODELS_WITH_GRANT = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const MODELS_WITH_GRANT = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
 
 /** oidc-provider storage on the platform database, so several API processes share it. */
 function adapterFactory(platform: Platform, svc: IdentityService) {
@@ -42,7 +48,12 @@ function adapterFactory(platform: Platform, svc: IdentityService) {
       return { ...payload, ...(r.consumed_at ? { consumed: true } : {}) };
     }
     async findByUid(uid: string) {
-      const r = await db.selectFrom('oidc_payloads').select('id').where('model', '=', this.model).where('uid', '=', uid).executeTakeFirst();
+      const r = await db
+        .selectFrom('oidc_payloads')
+        .select('id')
+        .where('model', '=', this.model)
+        .where('uid', '=', uid)
+        .executeTakeFirst();
       return r ? this.find(r.id) : undefined;
     }
     async findByUserCode(userCode: string) {
@@ -171,37 +182,54 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
 
   const tags = ['identity'];
   // Interaction: browsers are redirected to sign in or to the consent page; the page reads details as JSON.
-  app.get(`${INTERACTION_BASE}/:uid`, { schema: { tags, summary: 'OIDC interaction details (JSON) or redirect (browser)' } }, async (req, reply) => {
-    const uid = (req.params as { uid: string }).uid;
-    const ctx = requestCtx(req);
-    const details = await provider.interactionDetails(req.raw, reply.raw).catch(() => null);
-    const wantsHtml = (req.headers.accept ?? '').includes('text/html');
-    if (!details || details.uid !== uid) {
-      return reply.status(404).send({ code: 'INTERACTION_EXPIRED', message: '登录请求已过期，请回到应用重新登录', messageEn: 'Sign-in request expired; start again from the application' });
-    }
-    if (details.prompt.name === 'login') {
-      if (!ctx.caller.accountId) {
-        if (wantsHtml) return reply.redirect(`/login?returnTo=${encodeURIComponent(`${INTERACTION_BASE}/${uid}`)}`);
+  app.get(
+    `${INTERACTION_BASE}/:uid`,
+    { schema: { tags, summary: 'OIDC interaction details (JSON) or redirect (browser)' } },
+    async (req, reply) => {
+      const uid = (req.params as { uid: string }).uid;
+      const ctx = requestCtx(req);
+      const details = await provider.interactionDetails(req.raw, reply.raw).catch(() => null);
+      const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+      if (!details || details.uid !== uid) {
+        return reply.status(404).send({
+          code: 'INTERACTION_EXPIRED',
+          message: '登录请求已过期，请回到应用重新登录',
+          messageEn: 'Sign-in request expired; start again from the application',
+        });
+      }
+      if (details.prompt.name === 'login') {
+        if (!ctx.caller.accountId) {
+          if (wantsHtml) return reply.redirect(`/login?returnTo=${encodeURIComponent(`${INTERACTION_BASE}/${uid}`)}`);
+          return reply
+            .status(401)
+            .send({ code: 'UNAUTHENTICATED', message: '请先登录', messageEn: 'Sign-in required' });
+        }
+        const redirectTo = await provider.interactionResult(
+          req.raw,
+          reply.raw,
+          { login: { accountId: ctx.caller.accountId } },
+          { mergeWithLastSubmission: false },
+        );
+        return reply.redirect(redirectTo);
+      }
+      if (wantsHtml) return reply.redirect(`/sso/consent/${uid}`);
+      if (!ctx.caller.accountId || ctx.caller.accountId !== details.session?.accountId) {
         return reply.status(401).send({ code: 'UNAUTHENTICATED', message: '请先登录', messageEn: 'Sign-in required' });
       }
-      const redirectTo = await provider.interactionResult(req.raw, reply.raw, { login: { accountId: ctx.caller.accountId } }, { mergeWithLastSubmission: false });
-      return reply.redirect(redirectTo);
-    }
-    if (wantsHtml) return reply.redirect(`/sso/consent/${uid}`);
-    if (!ctx.caller.accountId || ctx.caller.accountId !== details.session?.accountId) {
-      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: '请先登录', messageEn: 'Sign-in required' });
-    }
-    const client = await provider.Client.find(String(details.params.client_id));
-    const d: any = details.prompt.details;
-    return {
-      uid,
-      prompt: details.prompt.name,
-      client: { clientId: client?.clientId, name: (client as any)?.clientName ?? client?.clientId },
-      scopes: String(details.params.scope ?? '').split(' ').filter(Boolean),
-      missingScopes: d.missingOIDCScope ?? [],
-      claims: d.missingOIDCClaims ?? [],
-    };
-  });
+      const client = await provider.Client.find(String(details.params.client_id));
+      const d: any = details.prompt.details;
+      return {
+        uid,
+        prompt: details.prompt.name,
+        client: { clientId: client?.clientId, name: (client as any)?.clientName ?? client?.clientId },
+        scopes: String(details.params.scope ?? '')
+          .split(' ')
+          .filter(Boolean),
+        missingScopes: d.missingOIDCScope ?? [],
+        claims: d.missingOIDCClaims ?? [],
+      };
+    },
+  );
 
   app.post(
     `${INTERACTION_BASE}/:uid/consent`,
@@ -210,8 +238,16 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
       const ctx = requestCtx(req);
       const approve = (req.body as any)?.approve === true;
       const details = await provider.interactionDetails(req.raw, reply.raw).catch(() => null);
-      if (!details || details.prompt.name !== 'consent' || !ctx.caller.accountId || details.session?.accountId !== ctx.caller.accountId) {
-        return reply.status(409).send({ code: 'INTERACTION_INVALID', message: '登录请求无效或已过期', messageEn: 'Sign-in request invalid or expired' });
+      if (
+        details?.prompt.name !== 'consent' ||
+        !ctx.caller.accountId ||
+        details.session?.accountId !== ctx.caller.accountId
+      ) {
+        return reply.status(409).send({
+          code: 'INTERACTION_INVALID',
+          message: '登录请求无效或已过期',
+          messageEn: 'Sign-in request invalid or expired',
+        });
       }
       const clientId = String(details.params.client_id);
       let result: any;
@@ -219,12 +255,15 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
         result = { error: 'access_denied', error_description: 'End-user denied the request' };
       } else {
         const grant = details.grantId
-          ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId: ctx.caller.accountId, clientId }))
+          ? ((await provider.Grant.find(details.grantId)) ??
+            new provider.Grant({ accountId: ctx.caller.accountId, clientId }))
           : new provider.Grant({ accountId: ctx.caller.accountId, clientId });
         const d: any = details.prompt.details;
         if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
         if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-        if (d.missingResourceScopes) for (const [ind, s] of Object.entries(d.missingResourceScopes)) grant.addResourceScope(ind, (s as string[]).join(' '));
+        if (d.missingResourceScopes)
+          for (const [ind, s] of Object.entries(d.missingResourceScopes))
+            grant.addResourceScope(ind, (s as string[]).join(' '));
         result = { consent: { grantId: await grant.save() } };
       }
       await platform.db.transaction().execute((tx) =>
@@ -235,7 +274,9 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
           detail: { scopes: String(details.params.scope ?? '') },
         }),
       );
-      const redirectTo = await provider.interactionResult(req.raw, reply.raw, result, { mergeWithLastSubmission: true });
+      const redirectTo = await provider.interactionResult(req.raw, reply.raw, result, {
+        mergeWithLastSubmission: true,
+      });
       return { redirectTo };
     },
   );

@@ -1,5 +1,5 @@
-import argon2 from 'argon2';
 import { badRequest } from '@yiwang/platform';
+import argon2 from 'argon2';
 
 /**
  * Password policy (GB/T 22239 level 3: complexity): at least 8 characters, three of the four

@@ -9,8 +9,20 @@ export const CSRF_COOKIE = 'yw_csrf';
 const Password = Type.String({ minLength: 1, maxLength: 128 });
 
 export function setSessionCookies(reply: FastifyReply, s: SessionOut, secure: boolean) {
-  reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: s.expiresAt });
-  reply.setCookie(CSRF_COOKIE, s.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure, expires: s.expiresAt });
+  reply.setCookie(SESSION_COOKIE, s.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    expires: s.expiresAt,
+  });
+  reply.setCookie(CSRF_COOKIE, s.csrfToken, {
+    path: '/',
+    httpOnly: false,
+    sameSite: 'strict',
+    secure,
+    expires: s.expiresAt,
+  });
 }
 
 export async function identityRoutes(app: FastifyInstance, platform: Platform, svc: IdentityService) {
@@ -59,7 +71,12 @@ export async function identityRoutes(app: FastifyInstance, platform: Platform, s
       const body = req.body as { username: string; password: string; totp?: string; tokenType?: 'cookie' | 'bearer' };
       const r = await svc.login(requestCtx(req), body, req.headers['user-agent'] ?? null);
       if (body.tokenType === 'bearer') {
-        return { account: r.account, token: r.session.token, expiresAt: r.session.expiresAt, mfaEnrollmentRequired: r.mfaEnrollmentRequired };
+        return {
+          account: r.account,
+          token: r.session.token,
+          expiresAt: r.session.expiresAt,
+          mfaEnrollmentRequired: r.mfaEnrollmentRequired,
+        };
       }
       setSessionCookies(reply, r.session, secure);
       return { account: r.account, csrfToken: r.session.csrfToken, mfaEnrollmentRequired: r.mfaEnrollmentRequired };
@@ -71,12 +88,18 @@ export async function identityRoutes(app: FastifyInstance, platform: Platform, s
     reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
     return { ok: true };
   });
-  app.post('/logout-all', { schema: { tags, summary: 'End every session of this account (logout everywhere)' } }, async (req, reply) => {
-    await svc.logout(requestCtx(req), true);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
-    return { ok: true };
-  });
-  app.get('/me', { schema: { tags, summary: 'Who am I (masked profile, grants)' } }, async (req) => svc.me(requestCtx(req)));
+  app.post(
+    '/logout-all',
+    { schema: { tags, summary: 'End every session of this account (logout everywhere)' } },
+    async (req, reply) => {
+      await svc.logout(requestCtx(req), true);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+      return { ok: true };
+    },
+  );
+  app.get('/me', { schema: { tags, summary: 'Who am I (masked profile, grants)' } }, async (req) =>
+    svc.me(requestCtx(req)),
+  );
 
   app.post(
     '/password',
@@ -114,7 +137,9 @@ export async function identityRoutes(app: FastifyInstance, platform: Platform, s
     async (req, reply) => reply.status(201).send(await svc.addAgent(requestCtx(req), req.body as any)),
   );
 
-  app.get('/clients', { schema: { tags, summary: 'SSO (OIDC) clients' } }, async (req) => svc.listClients(requestCtx(req)));
+  app.get('/clients', { schema: { tags, summary: 'SSO (OIDC) clients' } }, async (req) =>
+    svc.listClients(requestCtx(req)),
+  );
   app.post(
     '/clients',
     {

@@ -1,25 +1,24 @@
-import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone } from '@yiwang/shared';
 import {
   AppError,
-  type Caller,
-  type Ctx,
-  type Grant,
-  type Platform,
-  type Tx,
   authorize,
   badRequest,
+  type Caller,
+  type Ctx,
   conflict,
   forbidden,
+  type Grant,
   hmac,
   notFound,
+  type Platform,
   randomToken,
   requireSignedIn,
   seal,
   sha256,
-  unauthorized,
+  type Tx,
   unseal,
   writeAudit,
 } from '@yiwang/platform';
+import { checkCreditCode, checkIdNumber, maskIdNumber, maskPhone } from '@yiwang/shared';
 import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
@@ -30,24 +29,42 @@ export const LOCK_MINUTES = 15;
 export const SESSION_HOURS = 12;
 export const IDLE_MINUTES = 120;
 
-export type GrantResolver = (accountId: string) => Promise<{ grants: Grant[]; departmentId: string | null; requiresMfa: boolean }>;
+export type GrantResolver = (
+  accountId: string,
+) => Promise<{ grants: Grant[]; departmentId: string | null; requiresMfa: boolean }>;
 
 const PHONE = /^1[3-9]\d{9}$/;
 const NAME = /^[\u4e00-\u9fa5·A-Za-z .]{2,50}$/u;
 
 function checkName(name: string | undefined, field: string) {
   if (!name || !NAME.test(name.trim())) {
-    throw badRequest('INVALID_NAME', '姓名应为 2–50 个汉字或字母', 'Name must be 2–50 Chinese characters or letters', field);
+    throw badRequest(
+      'INVALID_NAME',
+      '姓名应为 2–50 个汉字或字母',
+      'Name must be 2–50 Chinese characters or letters',
+      field,
+    );
   }
 }
 function checkPhone(phone: string | undefined, field: string) {
-  if (!phone || !PHONE.test(phone)) throw badRequest('INVALID_PHONE', '手机号格式不正确', 'Invalid mobile phone number', field);
+  if (!phone || !PHONE.test(phone))
+    throw badRequest('INVALID_PHONE', '手机号格式不正确', 'Invalid mobile phone number', field);
 }
 function checkId(id: string | undefined, field: string) {
   const problem = id ? checkIdNumber(id) : 'format';
   if (problem) {
-    const zh = { format: '身份证号应为 18 位', checkDigit: '身份证号校验位不正确', birthDate: '身份证号中的出生日期无效', region: '身份证号中的地区码无效' }[problem];
-    const en = { format: 'ID number must have 18 characters', checkDigit: 'ID number check digit is wrong', birthDate: 'ID number has an invalid birth date', region: 'ID number has an invalid region code' }[problem];
+    const zh = {
+      format: '身份证号应为 18 位',
+      checkDigit: '身份证号校验位不正确',
+      birthDate: '身份证号中的出生日期无效',
+      region: '身份证号中的地区码无效',
+    }[problem];
+    const en = {
+      format: 'ID number must have 18 characters',
+      checkDigit: 'ID number check digit is wrong',
+      birthDate: 'ID number has an invalid birth date',
+      region: 'ID number has an invalid region code',
+    }[problem];
     throw badRequest('INVALID_ID_NUMBER', zh, en, field);
   }
 }
@@ -77,7 +94,11 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
   const idHash = (id: string) => hmac(key, `id:${id.toUpperCase()}`);
   const usernameOf = (raw: string) => {
     const u = raw.trim();
-    return /^\d{17}[\dXx]$/.test(u) ? `p:${idHash(u)}` : u.toUpperCase() === u && /^[0-9A-Z]{18}$/.test(u) ? u : u.toLowerCase();
+    return /^\d{17}[\dXx]$/.test(u)
+      ? `p:${idHash(u)}`
+      : u.toUpperCase() === u && /^[0-9A-Z]{18}$/.test(u)
+        ? u
+        : u.toLowerCase();
   };
 
   async function register(ctx: Ctx, input: RegisterInput) {
@@ -104,18 +125,31 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
         throw badRequest(
           'INVALID_CREDIT_CODE',
           problem === 'checkChar' ? '统一社会信用代码校验码不正确' : '统一社会信用代码格式不正确',
-          problem === 'checkChar' ? 'Unified social credit code check character is wrong' : 'Invalid unified social credit code',
+          problem === 'checkChar'
+            ? 'Unified social credit code check character is wrong'
+            : 'Invalid unified social credit code',
           'creditCode',
         );
       }
       if (!input.enterpriseName || input.enterpriseName.trim().length < 2 || input.enterpriseName.length > 100) {
-        throw badRequest('INVALID_NAME', '企业名称应为 2–100 个字符', 'Enterprise name must have 2–100 characters', 'enterpriseName');
+        throw badRequest(
+          'INVALID_NAME',
+          '企业名称应为 2–100 个字符',
+          'Enterprise name must have 2–100 characters',
+          'enterpriseName',
+        );
       }
       checkName(input.agentName, 'agentName');
       checkId(input.agentIdNumber, 'agentIdNumber');
       checkPhone(input.agentPhone, 'agentPhone');
       checkPasswordPolicy(input.password, code);
-      row = { type: 'enterprise', username: code, name: input.enterpriseName.trim(), credit_code: code, real_name_level: 1 };
+      row = {
+        type: 'enterprise',
+        username: code,
+        name: input.enterpriseName.trim(),
+        credit_code: code,
+        real_name_level: 1,
+      };
     }
     const passwordHash = await hashPassword(input.password);
     const id = crypto.randomUUID();
@@ -133,7 +167,10 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
           input.type === 'person' ? 'idNumber' : 'creditCode',
         );
       }
-      await tx.insertInto('accounts').values({ id, ...row, password_hash: passwordHash }).execute();
+      await tx
+        .insertInto('accounts')
+        .values({ id, ...row, password_hash: passwordHash })
+        .execute();
       if (input.type === 'enterprise') {
         const agentId = input.agentIdNumber!.toUpperCase();
         await tx
@@ -148,14 +185,22 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
           })
           .execute();
       }
-      await writeAudit(tx, { ...ctx, caller: { ...ctx.caller, accountId: id, name: row.name as string } }, {
-        action: 'identity.register',
-        objectType: 'account',
-        objectId: id,
-        detail: { type: input.type },
-      });
+      await writeAudit(
+        tx,
+        { ...ctx, caller: { ...ctx.caller, accountId: id, name: row.name as string } },
+        {
+          action: 'identity.register',
+          objectType: 'account',
+          objectId: id,
+          detail: { type: input.type },
+        },
+      );
     });
-    return { id, type: input.type, username: input.type === 'person' ? maskIdNumber(input.idNumber!) : (row.username as string) };
+    return {
+      id,
+      type: input.type,
+      username: input.type === 'person' ? maskIdNumber(input.idNumber!) : (row.username as string),
+    };
   }
 
   async function createStaffAccount(
@@ -165,7 +210,12 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
   ): Promise<string> {
     const username = input.username.trim().toLowerCase();
     if (!/^[a-z][a-z0-9_.-]{2,31}$/.test(username)) {
-      throw badRequest('INVALID_USERNAME', '用户名应为 3–32 位小写字母、数字、下划线，以字母开头', 'Username: 3–32 lower-case letters, digits or _ . -, starting with a letter', 'username');
+      throw badRequest(
+        'INVALID_USERNAME',
+        '用户名应为 3–32 位小写字母、数字、下划线，以字母开头',
+        'Username: 3–32 lower-case letters, digits or _ . -, starting with a letter',
+        'username',
+      );
     }
     checkName(input.name, 'name');
     if (input.phone) checkPhone(input.phone, 'phone');
@@ -208,19 +258,35 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     const username = usernameOf(input.username);
     const acc = await db.selectFrom('accounts').selectAll().where('username', '=', username).executeTakeFirst();
     const badCredentials = new AppError(401, 'BAD_CREDENTIALS', '用户名或密码错误', 'Wrong username or password');
-    if (!acc || acc.status !== 'active') {
+    if (acc?.status !== 'active') {
       await burnVerify(input.password);
       await db.transaction().execute((tx) =>
-        writeAudit(tx, ctx, { action: 'identity.login', objectType: 'account', outcome: 'failure', detail: { reason: 'unknown_user' } }),
+        writeAudit(tx, ctx, {
+          action: 'identity.login',
+          objectType: 'account',
+          outcome: 'failure',
+          detail: { reason: 'unknown_user' },
+        }),
       );
       throw badCredentials;
     }
     const actx: Ctx = { ...ctx, caller: { ...ctx.caller, accountId: acc.id, name: acc.name } };
     if (acc.locked_until && new Date(acc.locked_until) > new Date()) {
       await db.transaction().execute((tx) =>
-        writeAudit(tx, actx, { action: 'identity.login', objectType: 'account', objectId: acc.id, outcome: 'denied', detail: { reason: 'locked' } }),
+        writeAudit(tx, actx, {
+          action: 'identity.login',
+          objectType: 'account',
+          objectId: acc.id,
+          outcome: 'denied',
+          detail: { reason: 'locked' },
+        }),
       );
-      throw new AppError(423, 'ACCOUNT_LOCKED', `账户已锁定，请 ${LOCK_MINUTES} 分钟后再试`, `Account locked; try again in ${LOCK_MINUTES} minutes`);
+      throw new AppError(
+        423,
+        'ACCOUNT_LOCKED',
+        `账户已锁定，请 ${LOCK_MINUTES} 分钟后再试`,
+        `Account locked; try again in ${LOCK_MINUTES} minutes`,
+      );
     }
     const ok = await verifyPassword(acc.password_hash, input.password);
     const fail = async (reason: string, err: AppError) => {
@@ -244,7 +310,12 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
         });
       });
       if (lock) {
-        throw new AppError(423, 'ACCOUNT_LOCKED', `密码错误次数过多，账户已锁定 ${LOCK_MINUTES} 分钟`, `Too many failures; account locked for ${LOCK_MINUTES} minutes`);
+        throw new AppError(
+          423,
+          'ACCOUNT_LOCKED',
+          `密码错误次数过多，账户已锁定 ${LOCK_MINUTES} 分钟`,
+          `Too many failures; account locked for ${LOCK_MINUTES} minutes`,
+        );
       }
       throw err;
     };
@@ -256,10 +327,17 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     let step: number | null = null;
     if (acc.totp_enabled) {
       if (!input.totp) {
-        throw new AppError(401, 'TOTP_REQUIRED', '请输入动态验证码', 'Enter the one-time code from your authenticator', 'totp');
+        throw new AppError(
+          401,
+          'TOTP_REQUIRED',
+          '请输入动态验证码',
+          'Enter the one-time code from your authenticator',
+          'totp',
+        );
       }
       step = verifyTotp(acc.totp_secret_enc, input.totp, acc.totp_last_step);
-      if (step === null) return fail('totp', new AppError(401, 'BAD_TOTP', '动态验证码错误', 'Wrong one-time code', 'totp'));
+      if (step === null)
+        return fail('totp', new AppError(401, 'BAD_TOTP', '动态验证码错误', 'Wrong one-time code', 'totp'));
       mfa = true;
     }
     const session = await db.transaction().execute(async (tx) => {
@@ -269,10 +347,19 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
         .where('id', '=', acc.id)
         .execute();
       const s = await newSession(tx, acc.id, mfa, userAgent);
-      await writeAudit(tx, actx, { action: 'identity.login', objectType: 'account', objectId: acc.id, detail: { mfa } });
+      await writeAudit(tx, actx, {
+        action: 'identity.login',
+        objectType: 'account',
+        objectId: acc.id,
+        detail: { mfa },
+      });
       return s;
     });
-    return { session, account: present(acc, staffInfo?.departmentId ?? null), mfaEnrollmentRequired: requiresMfa && !acc.totp_enabled };
+    return {
+      session,
+      account: present(acc, staffInfo?.departmentId ?? null),
+      mfaEnrollmentRequired: requiresMfa && !acc.totp_enabled,
+    };
   }
 
   async function newSession(tx: Tx, accountId: string, mfa: boolean, userAgent: string | null): Promise<SessionOut> {
@@ -316,15 +403,31 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     const row = await db
       .selectFrom('sessions as s')
       .innerJoin('accounts as a', 'a.id', 's.account_id')
-      .select(['s.id as sid', 's.csrf_token', 's.mfa', 's.expires_at', 's.last_seen_at', 'a.id', 'a.type', 'a.name', 'a.status', 'a.totp_enabled'])
+      .select([
+        's.id as sid',
+        's.csrf_token',
+        's.mfa',
+        's.expires_at',
+        's.last_seen_at',
+        'a.id',
+        'a.type',
+        'a.name',
+        'a.status',
+        'a.totp_enabled',
+      ])
       .where('s.token_hash', '=', sha256(token))
       .where('s.revoked_at', 'is', null)
       .executeTakeFirst();
-    if (!row || row.status !== 'active') return null;
+    if (row?.status !== 'active') return null;
     const now = Date.now();
-    if (new Date(row.expires_at).getTime() < now || new Date(row.last_seen_at).getTime() < now - IDLE_MINUTES * 60_000) return null;
+    if (new Date(row.expires_at).getTime() < now || new Date(row.last_seen_at).getTime() < now - IDLE_MINUTES * 60_000)
+      return null;
     if (new Date(row.last_seen_at).getTime() < now - 60_000) {
-      await db.updateTable('sessions').set({ last_seen_at: new Date().toISOString() }).where('id', '=', row.sid).execute();
+      await db
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date().toISOString() })
+        .where('id', '=', row.sid)
+        .execute();
     }
     let grants: Grant[] = [];
     let departmentId: string | null = null;
@@ -337,7 +440,15 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
       else grants = info.grants;
     }
     return {
-      caller: { accountId: row.id, accountType: row.type, name: row.name, departmentId, grants, sessionId: row.sid, mfa: row.mfa },
+      caller: {
+        accountId: row.id,
+        accountType: row.type,
+        name: row.name,
+        departmentId,
+        grants,
+        sessionId: row.sid,
+        mfa: row.mfa,
+      },
       csrfToken: row.csrf_token,
       mfaEnrollmentRequired,
     };
@@ -345,7 +456,11 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function me(ctx: Ctx) {
     requireSignedIn(ctx);
-    const acc = await db.selectFrom('accounts').selectAll().where('id', '=', ctx.caller.accountId).executeTakeFirstOrThrow();
+    const acc = await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', ctx.caller.accountId)
+      .executeTakeFirstOrThrow();
     const info = acc.type === 'staff' ? await resolveGrants(acc.id) : null;
     return {
       account: present(acc, info?.departmentId ?? null),
@@ -371,15 +486,24 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function changePassword(ctx: Ctx, oldPassword: string, newPassword: string) {
     requireSignedIn(ctx);
-    const acc = await db.selectFrom('accounts').selectAll().where('id', '=', ctx.caller.accountId).executeTakeFirstOrThrow();
+    const acc = await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', ctx.caller.accountId)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(acc.password_hash, oldPassword))) {
       throw badRequest('BAD_CREDENTIALS', '原密码错误', 'Current password is wrong', 'oldPassword');
     }
     checkPasswordPolicy(newPassword, acc.type === 'person' ? undefined : acc.username);
-    if (oldPassword === newPassword) throw badRequest('WEAK_PASSWORD', '新密码不能与原密码相同', 'New password must differ', 'newPassword');
+    if (oldPassword === newPassword)
+      throw badRequest('WEAK_PASSWORD', '新密码不能与原密码相同', 'New password must differ', 'newPassword');
     const hash = await hashPassword(newPassword);
     await db.transaction().execute(async (tx) => {
-      await tx.updateTable('accounts').set({ password_hash: hash, password_changed_at: new Date().toISOString() }).where('id', '=', acc.id).execute();
+      await tx
+        .updateTable('accounts')
+        .set({ password_hash: hash, password_changed_at: new Date().toISOString() })
+        .where('id', '=', acc.id)
+        .execute();
       // Other sessions end when the password changes.
       await tx
         .updateTable('sessions')
@@ -394,12 +518,27 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function enrollTotp(ctx: Ctx) {
     requireSignedIn(ctx);
-    const acc = await db.selectFrom('accounts').selectAll().where('id', '=', ctx.caller.accountId).executeTakeFirstOrThrow();
-    if (acc.totp_enabled) throw conflict('TOTP_ALREADY_ENABLED', '已启用动态验证码', 'Two-factor sign-in is already on');
+    const acc = await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', ctx.caller.accountId)
+      .executeTakeFirstOrThrow();
+    if (acc.totp_enabled)
+      throw conflict('TOTP_ALREADY_ENABLED', '已启用动态验证码', 'Two-factor sign-in is already on');
     const secret = new OTPAuth.Secret({ size: 20 });
-    const totp = new OTPAuth.TOTP({ issuer: 'Yiwang 一网', label: acc.type === 'person' ? acc.name : acc.username, secret, digits: 6, period: 30 });
+    const totp = new OTPAuth.TOTP({
+      issuer: 'Yiwang 一网',
+      label: acc.type === 'person' ? acc.name : acc.username,
+      secret,
+      digits: 6,
+      period: 30,
+    });
     await db.transaction().execute(async (tx) => {
-      await tx.updateTable('accounts').set({ totp_secret_enc: seal(key, secret.base32) }).where('id', '=', acc.id).execute();
+      await tx
+        .updateTable('accounts')
+        .set({ totp_secret_enc: seal(key, secret.base32) })
+        .where('id', '=', acc.id)
+        .execute();
       await writeAudit(tx, ctx, { action: 'identity.totp.enroll', objectType: 'account', objectId: acc.id });
     });
     const otpauthUrl = totp.toString();
@@ -408,12 +547,21 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function activateTotp(ctx: Ctx, code: string) {
     requireSignedIn(ctx);
-    const acc = await db.selectFrom('accounts').selectAll().where('id', '=', ctx.caller.accountId).executeTakeFirstOrThrow();
-    if (!acc.totp_secret_enc || acc.totp_enabled) throw conflict('TOTP_NOT_PENDING', '请先生成动态验证码密钥', 'Start enrolment first');
+    const acc = await db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', ctx.caller.accountId)
+      .executeTakeFirstOrThrow();
+    if (!acc.totp_secret_enc || acc.totp_enabled)
+      throw conflict('TOTP_NOT_PENDING', '请先生成动态验证码密钥', 'Start enrolment first');
     const step = verifyTotp(acc.totp_secret_enc, code, acc.totp_last_step);
     if (step === null) throw badRequest('BAD_TOTP', '动态验证码错误', 'Wrong one-time code', 'code');
     await db.transaction().execute(async (tx) => {
-      await tx.updateTable('accounts').set({ totp_enabled: true, totp_last_step: String(step) }).where('id', '=', acc.id).execute();
+      await tx
+        .updateTable('accounts')
+        .set({ totp_enabled: true, totp_last_step: String(step) })
+        .where('id', '=', acc.id)
+        .execute();
       // This session proved the second factor.
       await tx.updateTable('sessions').set({ mfa: true }).where('id', '=', ctx.caller.sessionId!).execute();
       await writeAudit(tx, ctx, { action: 'identity.totp.activate', objectType: 'account', objectId: acc.id });
@@ -423,10 +571,21 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function listAgents(ctx: Ctx) {
     requireSignedIn(ctx);
-    if (ctx.caller.accountType !== 'enterprise') throw forbidden('NOT_ENTERPRISE', '仅法人账户可管理经办人', 'Only enterprise accounts have agents');
-    const rows = await db.selectFrom('enterprise_agents').selectAll().where('enterprise_id', '=', ctx.caller.accountId).orderBy('created_at').execute();
+    if (ctx.caller.accountType !== 'enterprise')
+      throw forbidden('NOT_ENTERPRISE', '仅法人账户可管理经办人', 'Only enterprise accounts have agents');
+    const rows = await db
+      .selectFrom('enterprise_agents')
+      .selectAll()
+      .where('enterprise_id', '=', ctx.caller.accountId)
+      .orderBy('created_at')
+      .execute();
     await db.transaction().execute((tx) =>
-      writeAudit(tx, ctx, { action: 'identity.agents.read', objectType: 'account', objectId: ctx.caller.accountId, detail: { count: rows.length } }),
+      writeAudit(tx, ctx, {
+        action: 'identity.agents.read',
+        objectType: 'account',
+        objectId: ctx.caller.accountId,
+        detail: { count: rows.length },
+      }),
     );
     return {
       items: rows.map((r) => ({
@@ -441,7 +600,8 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
 
   async function addAgent(ctx: Ctx, input: { name: string; idNumber: string; phone: string }) {
     requireSignedIn(ctx);
-    if (ctx.caller.accountType !== 'enterprise') throw forbidden('NOT_ENTERPRISE', '仅法人账户可管理经办人', 'Only enterprise accounts have agents');
+    if (ctx.caller.accountType !== 'enterprise')
+      throw forbidden('NOT_ENTERPRISE', '仅法人账户可管理经办人', 'Only enterprise accounts have agents');
     checkName(input.name, 'name');
     checkId(input.idNumber, 'idNumber');
     checkPhone(input.phone, 'phone');
@@ -457,7 +617,14 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
       if (dup) throw conflict('AGENT_EXISTS', '该经办人已授权', 'This agent is already authorised', 'idNumber');
       await tx
         .insertInto('enterprise_agents')
-        .values({ id, enterprise_id: ctx.caller.accountId, name: input.name.trim(), id_number_enc: seal(key, idn), id_number_hash: idHash(idn), phone_enc: seal(key, input.phone) })
+        .values({
+          id,
+          enterprise_id: ctx.caller.accountId,
+          name: input.name.trim(),
+          id_number_enc: seal(key, idn),
+          id_number_hash: idHash(idn),
+          phone_enc: seal(key, input.phone),
+        })
         .execute();
       await writeAudit(tx, ctx, { action: 'identity.agent.add', objectType: 'enterprise_agent', objectId: id });
     });
@@ -516,7 +683,12 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
           created_by: ctx.caller.accountId,
         })
         .execute();
-      await writeAudit(tx, ctx, { action: 'identity.client.create', objectType: 'oidc_client', objectId: clientId, detail: { name: input.name } });
+      await writeAudit(tx, ctx, {
+        action: 'identity.client.create',
+        objectType: 'oidc_client',
+        objectId: clientId,
+        detail: { name: input.name },
+      });
     });
     return { clientId, clientSecret };
   }
@@ -552,15 +724,34 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     const acc = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
     if (!acc) return undefined;
     const claims: Record<string, unknown> = { sub: acc.id };
-    if (scopes.has('profile')) Object.assign(claims, { name: acc.name, account_type: acc.type, real_name_level: acc.real_name_level });
-    if (scopes.has('phone') && acc.phone_enc) Object.assign(claims, { phone_number: unseal(key, acc.phone_enc), phone_number_verified: false });
+    if (scopes.has('profile'))
+      Object.assign(claims, { name: acc.name, account_type: acc.type, real_name_level: acc.real_name_level });
+    if (scopes.has('phone') && acc.phone_enc)
+      Object.assign(claims, { phone_number: unseal(key, acc.phone_enc), phone_number_verified: false });
     if (scopes.has('id_number') && acc.id_number_enc) claims.id_number = unseal(key, acc.id_number_enc);
     if (acc.credit_code && scopes.has('profile')) claims.credit_code = acc.credit_code;
     await db.transaction().execute((tx) =>
       writeAudit(
         tx,
-        { caller: { accountId: clientId, accountType: null, name: `oidc:${clientId}`, departmentId: null, grants: [], sessionId: null, mfa: false }, requestId: 'oidc', ip: '' },
-        { action: 'identity.oidc.claims', objectType: 'account', objectId: acc.id, detail: { scopes: [...scopes].sort(), clientId } },
+        {
+          caller: {
+            accountId: clientId,
+            accountType: null,
+            name: `oidc:${clientId}`,
+            departmentId: null,
+            grants: [],
+            sessionId: null,
+            mfa: false,
+          },
+          requestId: 'oidc',
+          ip: '',
+        },
+        {
+          action: 'identity.oidc.claims',
+          objectType: 'account',
+          objectId: acc.id,
+          detail: { scopes: [...scopes].sort(), clientId },
+        },
       ),
     );
     return claims;

@@ -1,7 +1,7 @@
 import { verifyAuditChain } from '@yiwang/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
-import { PERSON, bearerLogin, cookieLogin, totpNow } from './helpers.ts';
+import { bearerLogin, cookieLogin, PERSON, totpNow } from './helpers.ts';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -11,7 +11,15 @@ afterAll(async () => {
   await rt?.close();
 });
 
-const count = async (table: string) => Number((await rt.platform.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: string) =>
+  Number(
+    (
+      await rt.platform.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe(`identity on ${dbLabel}`, () => {
   it.each([
@@ -25,7 +33,11 @@ describe(`identity on ${dbLabel}`, () => {
   ])('registration with a bad %s is refused (400, field named, nothing stored)', async (field, patch) => {
     const before = await count('accounts');
     const audits = await count('audit_log');
-    const res = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: { ...PERSON, ...patch } });
+    const res = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/register',
+      payload: { ...PERSON, ...patch },
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.field).toBe(field);
@@ -37,7 +49,11 @@ describe(`identity on ${dbLabel}`, () => {
   });
 
   it('a missing field is named by schema validation', async () => {
-    const res = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: { type: 'person', name: '张三' } });
+    const res = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/register',
+      payload: { type: 'person', name: '张三' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'VALIDATION', field: 'password' });
   });
@@ -49,7 +65,11 @@ describe(`identity on ${dbLabel}`, () => {
     const dup = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: PERSON });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().field).toBe('idNumber');
-    const row = await rt.platform.db.selectFrom('accounts').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow();
+    const row = await rt.platform.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('11010519491231002X');
     expect(JSON.stringify(row)).not.toContain('13800138000');
   });
@@ -64,24 +84,43 @@ describe(`identity on ${dbLabel}`, () => {
       agentPhone: '13900139000',
       password: 'Enterprise#2026',
     };
-    const bad = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: { ...ent, creditCode: '91350100M000100Y44' } });
+    const bad = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/register',
+      payload: { ...ent, creditCode: '91350100M000100Y44' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'INVALID_CREDIT_CODE', field: 'creditCode' });
-    const badAgent = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: { ...ent, agentIdNumber: '440524188001010015' } });
+    const badAgent = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/register',
+      payload: { ...ent, agentIdNumber: '440524188001010015' },
+    });
     expect(badAgent.json()).toMatchObject({ code: 'INVALID_ID_NUMBER', field: 'agentIdNumber' });
     const ok = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: ent });
     expect(ok.statusCode).toBe(201);
     const h = await bearerLogin(rt.app, '91350100M000100Y43', 'Enterprise#2026');
     const agents = await rt.app.inject({ method: 'GET', url: '/api/v1/identity/agents', headers: h });
-    expect(agents.json().items).toEqual([expect.objectContaining({ name: '李四', idNumberMasked: '4405**********0014', phoneMasked: '139****9000' })]);
+    expect(agents.json().items).toEqual([
+      expect.objectContaining({ name: '李四', idNumberMasked: '4405**********0014', phoneMasked: '139****9000' }),
+    ]);
   });
 
   it('signs in with a cookie; unsafe requests need the CSRF token', async () => {
     const h = await cookieLogin(rt.app, PERSON.idNumber, PERSON.password);
     const me = await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me', headers: { cookie: h.cookie } });
     expect(me.statusCode).toBe(200);
-    expect(me.json().account).toMatchObject({ type: 'person', name: '张三', idNumberMasked: '1101**********002X', phoneMasked: '138****8000' });
-    const noCsrf = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/totp/enroll', headers: { cookie: h.cookie } });
+    expect(me.json().account).toMatchObject({
+      type: 'person',
+      name: '张三',
+      idNumberMasked: '1101**********002X',
+      phoneMasked: '138****8000',
+    });
+    const noCsrf = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/totp/enroll',
+      headers: { cookie: h.cookie },
+    });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('CSRF');
   });
@@ -93,16 +132,32 @@ describe(`identity on ${dbLabel}`, () => {
       payload: { ...PERSON, name: '王五', idNumber: '440524188001010014', phone: '13700137000' },
     });
     for (let i = 0; i < 4; i++) {
-      const r = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: '440524188001010014', password: 'Wrong#Pass1' } });
+      const r = await rt.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/login',
+        payload: { username: '440524188001010014', password: 'Wrong#Pass1' },
+      });
       expect(r.statusCode).toBe(401);
       expect(r.json().code).toBe('BAD_CREDENTIALS');
     }
-    const fifth = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: '440524188001010014', password: 'Wrong#Pass1' } });
+    const fifth = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/login',
+      payload: { username: '440524188001010014', password: 'Wrong#Pass1' },
+    });
     expect(fifth.statusCode).toBe(423);
-    const right = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: '440524188001010014', password: PERSON.password } });
+    const right = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/login',
+      payload: { username: '440524188001010014', password: PERSON.password },
+    });
     expect(right.statusCode).toBe(423);
     expect(right.json().code).toBe('ACCOUNT_LOCKED');
-    const audit = await rt.platform.db.selectFrom('audit_log').select('action').where('action', '=', 'identity.lockout').execute();
+    const audit = await rt.platform.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'identity.lockout')
+      .execute();
     expect(audit.length).toBe(1);
   });
 
@@ -113,23 +168,51 @@ describe(`identity on ${dbLabel}`, () => {
     const { secret, qrDataUrl, otpauthUrl } = enrol.json();
     expect(qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
-    const wrong = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/totp/activate', headers: h, payload: { code: '000000' } });
+    const wrong = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/totp/activate',
+      headers: h,
+      payload: { code: '000000' },
+    });
     expect(wrong.statusCode).toBe(400);
     const code = totpNow(secret, -1);
-    const act = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/totp/activate', headers: h, payload: { code } });
+    const act = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/totp/activate',
+      headers: h,
+      payload: { code },
+    });
     expect(act.statusCode).toBe(200);
-    const noCode = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: PERSON.idNumber, password: PERSON.password } });
+    const noCode = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/login',
+      payload: { username: PERSON.idNumber, password: PERSON.password },
+    });
     expect(noCode.statusCode).toBe(401);
     expect(noCode.json()).toMatchObject({ code: 'TOTP_REQUIRED', field: 'totp' });
-    const replay = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: PERSON.idNumber, password: PERSON.password, totp: code } });
+    const replay = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/login',
+      payload: { username: PERSON.idNumber, password: PERSON.password, totp: code },
+    });
     expect(replay.statusCode).toBe(401);
     expect(replay.json().code).toBe('BAD_TOTP');
-    const ok = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/login', payload: { username: PERSON.idNumber, password: PERSON.password, totp: totpNow(secret) } });
+    const ok = await rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/identity/login',
+      payload: { username: PERSON.idNumber, password: PERSON.password, totp: totpNow(secret) },
+    });
     expect(ok.statusCode).toBe(200);
   });
 
   it('logout everywhere ends every session of the account', async () => {
-    const body = { type: 'person', name: '赵六', idNumber: '440524188001010030', phone: '13600136000', password: 'Citizen#2026' };
+    const body = {
+      type: 'person',
+      name: '赵六',
+      idNumber: '440524188001010030',
+      phone: '13600136000',
+      password: 'Citizen#2026',
+    };
     const reg = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: body });
     expect(reg.statusCode).toBe(201);
     const a = await bearerLogin(rt.app, body.idNumber, body.password);
@@ -138,7 +221,9 @@ describe(`identity on ${dbLabel}`, () => {
     const out = await rt.app.inject({ method: 'POST', url: '/api/v1/identity/logout-all', headers: b });
     expect(out.statusCode).toBe(200);
     expect((await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me', headers: a })).statusCode).toBe(401);
-    expect((await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    expect(
+      (await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me', headers: { cookie: b.cookie } })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -147,7 +232,12 @@ describe('audit chain', () => {
     const ok = await verifyAuditChain(rt.platform.db);
     expect(ok.ok).toBe(true);
     expect(ok.count).toBeGreaterThan(5);
-    const update = await rt.platform.db.updateTable('audit_log').set({ action: 'x' }).where('seq', '=', '3').execute().catch((e) => e);
+    const update = await rt.platform.db
+      .updateTable('audit_log')
+      .set({ action: 'x' })
+      .where('seq', '=', '3')
+      .execute()
+      .catch((e) => e);
     expect(String(update)).toMatch(/append-only/);
     await rt.platform.db.transaction().execute(async (tx) => {
       await (await import('kysely')).sql`alter table audit_log disable trigger audit_log_no_change`.execute(tx);

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
-import { PERSON, bearerLogin, totpNow } from './helpers.ts';
+import { bearerLogin, PERSON, totpNow } from './helpers.ts';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -61,9 +61,13 @@ describe(`OpenID Connect provider on ${dbLabel}`, () => {
     const { clientId, clientSecret } = reg.json();
 
     // A citizen exists.
-    expect((await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: PERSON })).statusCode).toBe(201);
+    expect(
+      (await rt.app.inject({ method: 'POST', url: '/api/v1/identity/register', payload: PERSON })).statusCode,
+    ).toBe(201);
 
-    const config = await client.discovery(new URL(base), clientId, clientSecret, undefined, { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(base), clientId, clientSecret, undefined, {
+      execute: [client.allowInsecureRequests],
+    });
     expect(config.serverMetadata().issuer).toBe(base);
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -129,19 +133,30 @@ describe(`OpenID Connect provider on ${dbLabel}`, () => {
     }
     expect(location.startsWith(redirectUri)).toBe(true);
 
-    const tokens = await client.authorizationCodeGrant(config, new URL(location), { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, new URL(location), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     const claims = tokens.claims()!;
     expect(claims.iss).toBe(base);
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-    expect(userinfo).toMatchObject({ name: '张三', phone_number: PERSON.phone, id_number: PERSON.idNumber, account_type: 'person' });
+    expect(userinfo).toMatchObject({
+      name: '张三',
+      phone_number: PERSON.phone,
+      id_number: PERSON.idNumber,
+      account_type: 'person',
+    });
     expect(tokens.refresh_token).toBeTruthy();
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).toBeTruthy();
 
     // Releasing claims to the application is audited.
-    const audit = await rt.platform.db.selectFrom('audit_log').selectAll().where('action', '=', 'identity.oidc.claims').execute();
+    const audit = await rt.platform.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'identity.oidc.claims')
+      .execute();
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain(PERSON.idNumber);
   });
-
 });
