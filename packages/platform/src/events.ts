@@ -37,7 +37,7 @@ const STREAM = 'YIWANG_EVENTS';
 
 /** JetStream bus: one stream `yiwang.>`; each process consumes with its own ephemeral ordered consumer. */
 export async function natsBus(url: string): Promise<EventBus> {
-  const { connect, JSONCodec } = await import('nats');
+  const { connect, JSONCodec, consumerOpts } = await import('nats');
   const nc = await connect({ servers: url });
   const jsm = await nc.jetstreamManager();
   try {
@@ -48,12 +48,11 @@ export async function natsBus(url: string): Promise<EventBus> {
   const js = nc.jetstream();
   const codec = JSONCodec<DomainEvent>();
   const local = new EventEmitter();
-  const startedAt = new Date();
-  const consumer = await js.consumers.get(STREAM, {
-    filterSubjects: ['yiwang.>'],
-    opt_start_time: startedAt.toISOString(),
-  } as any);
-  const messages = await consumer.consume();
+  // An ordered push consumer per process that sees the events published from now on.
+  const opts = consumerOpts();
+  opts.orderedConsumer();
+  opts.deliverNew();
+  const messages = await js.subscribe('yiwang.>', opts);
   (async () => {
     for await (const m of messages) {
       const e = codec.decode(m.data);
@@ -74,7 +73,7 @@ export async function natsBus(url: string): Promise<EventBus> {
       local.on(type, handler);
     },
     async close() {
-      await messages.close();
+      messages.unsubscribe();
       await nc.drain();
     },
   };
