@@ -90,6 +90,11 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandler(app, handle.db);
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'SAMEORIGIN');
+  });
   app.addHook('onRequest', createAuthenticator(platform));
 
   await app.register(
