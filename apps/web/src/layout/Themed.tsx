@@ -1,0 +1,55 @@
+import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { type ReactNode, useMemo } from 'react';
+import { usePrefs } from '../i18n/index.tsx';
+
+/** Colours chosen for WCAG AA contrast on white (antd's defaults for secondary text are too light). */
+const baseToken: ThemeConfig['token'] = {
+  colorPrimary: '#0958d9',
+  colorLink: '#0958d9',
+  colorTextSecondary: 'rgba(0, 0, 0, 0.72)',
+  colorTextTertiary: 'rgba(0, 0, 0, 0.65)',
+  colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+  colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
+  colorTextDisabled: 'rgba(0, 0, 0, 0.55)',
+  colorError: '#c4161c',
+  colorSuccess: '#237804',
+  colorWarning: '#ad6800',
+  borderRadius: 6,
+};
+
+const elderToken: ThemeConfig['token'] = {
+  fontSize: 20,
+  controlHeight: 48,
+  controlHeightLG: 56,
+  controlHeightSM: 36,
+  padding: 20,
+  paddingLG: 28,
+  margin: 20,
+  marginLG: 28,
+  lineHeight: 1.6,
+  colorText: 'rgba(0, 0, 0, 0.92)',
+  colorTextSecondary: 'rgba(0, 0, 0, 0.8)',
+};
+
+export function Themed({ children }: { children: ReactNode }) {
+  const { lang, elder } = usePrefs();
+  dayjs.locale(lang === 'en' ? 'en' : 'zh-cn');
+  const theme = useMemo<ThemeConfig>(
+    () => ({ token: elder ? { ...baseToken, ...elderToken } : baseToken, cssVar: {} }),
+    [elder],
+  );
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      theme={theme}
+      componentSize={elder ? 'large' : 'middle'}
+      form={{ requiredMark: false }}
+    >
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}

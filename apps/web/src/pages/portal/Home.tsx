@@ -1,0 +1,183 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  EnvironmentOutlined,
+  FileSearchOutlined,
+  LoginOutlined,
+  SafetyCertificateOutlined,
+  UserAddOutlined,
+} from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Col, Row, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
+import { api } from '../../api.ts';
+import { useMe } from '../../auth.tsx';
+import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+
+interface Division {
+  code: string;
+  name: string;
+  level: number | string;
+  parentCode: string | null;
+}
+
+const FOSHAN = '440600';
+
+export function HomePage() {
+  const { t, lang, elder } = usePrefs();
+  const navigate = useNavigate();
+  const me = useMe();
+  const signedIn = !!me.data;
+  const cities = useQuery({
+    queryKey: ['divisions', '440000'],
+    queryFn: () => api.get<{ items: Division[] }>('/org/divisions', { parent: '440000' }),
+    staleTime: 10 * 60_000,
+    retry: false,
+  });
+  const cityZh = cities.data?.items.find((d) => d.code === FOSHAN || d.code.startsWith('4406'))?.name ?? '佛山市';
+  const title = lang === 'en' ? t('home.title', { city: 'Foshan' }) : t('home.title', { city: cityZh });
+
+  const accountTarget = me.data?.account.type === 'staff' ? '/workbench' : '/account';
+
+  if (elder) {
+    return (
+      <>
+        <section className="yw-hero" aria-labelledby="yw-hero-title">
+          <h1 id="yw-hero-title">{title}</h1>
+          <p>{t('home.elderSubtitle')}</p>
+        </section>
+        <div className="yw-big-buttons">
+          <Button className="yw-big-button" size="large" disabled icon={<FileSearchOutlined />}>
+            {t('home.services')}（{t('home.comingSoon')}）
+          </Button>
+          {signedIn ? (
+            <Button
+              className="yw-big-button"
+              size="large"
+              type="primary"
+              icon={<SafetyCertificateOutlined />}
+              onClick={() => navigate(accountTarget)}
+            >
+              {t('nav.account')}
+            </Button>
+          ) : (
+            <>
+              <Button
+                className="yw-big-button"
+                size="large"
+                type="primary"
+                icon={<LoginOutlined />}
+                onClick={() => navigate('/login')}
+              >
+                {t('nav.login')}
+              </Button>
+              <Button
+                className="yw-big-button"
+                size="large"
+                icon={<UserAddOutlined />}
+                onClick={() => navigate('/register')}
+              >
+                {t('nav.register')}
+              </Button>
+            </>
+          )}
+        </div>
+      </>
+    );
+  }
+
+  const capabilities: { icon: ReactNode; title: MessageKey; body: MessageKey }[] = [
+    { icon: <SafetyCertificateOutlined />, title: 'home.capIdentity', body: 'home.capIdentityBody' },
+    { icon: <ApartmentOutlined />, title: 'home.capOrg', body: 'home.capOrgBody' },
+    { icon: <EnvironmentOutlined />, title: 'home.capGrid', body: 'home.capGridBody' },
+    { icon: <AuditOutlined />, title: 'home.capAudit', body: 'home.capAuditBody' },
+  ];
+
+  return (
+    <>
+      <section className="yw-hero" aria-labelledby="yw-hero-title">
+        <h1 id="yw-hero-title">{title}</h1>
+        <p>{t('home.subtitle')}</p>
+      </section>
+      <section aria-labelledby="yw-quick-title" style={{ marginBottom: 24 }}>
+        <Typography.Title level={2} id="yw-quick-title" style={{ fontSize: 22 }}>
+          {t('home.quickLinks')}
+        </Typography.Title>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} md={8}>
+            <Card>
+              <Card.Meta
+                avatar={<FileSearchOutlined style={{ fontSize: 28 }} aria-hidden />}
+                title={
+                  <span>
+                    {t('home.services')} <Tag color="orange">{t('home.comingSoon')}</Tag>
+                  </span>
+                }
+                description={t('home.servicesBody')}
+              />
+            </Card>
+          </Col>
+          {signedIn ? (
+            <Col xs={24} md={8}>
+              <Card>
+                <Card.Meta
+                  avatar={<SafetyCertificateOutlined style={{ fontSize: 28 }} aria-hidden />}
+                  title={t('nav.account')}
+                  description={t('home.accountBody')}
+                />
+                <Button type="primary" style={{ marginTop: 16 }} onClick={() => navigate(accountTarget)}>
+                  {me.data?.account.type === 'staff' ? t('nav.workbench') : t('nav.account')}
+                </Button>
+              </Card>
+            </Col>
+          ) : (
+            <>
+              <Col xs={24} md={8}>
+                <Card>
+                  <Card.Meta
+                    avatar={<UserAddOutlined style={{ fontSize: 28 }} aria-hidden />}
+                    title={t('nav.register')}
+                    description={t('home.registerBody')}
+                  />
+                  <Button type="primary" style={{ marginTop: 16 }} onClick={() => navigate('/register')}>
+                    {t('home.goRegister')}
+                  </Button>
+                </Card>
+              </Col>
+              <Col xs={24} md={8}>
+                <Card>
+                  <Card.Meta
+                    avatar={<LoginOutlined style={{ fontSize: 28 }} aria-hidden />}
+                    title={t('nav.login')}
+                    description={t('home.loginBody')}
+                  />
+                  <Button style={{ marginTop: 16 }} onClick={() => navigate('/login')}>
+                    {t('home.goLogin')}
+                  </Button>
+                </Card>
+              </Col>
+            </>
+          )}
+        </Row>
+      </section>
+      <section aria-labelledby="yw-cap-title">
+        <Typography.Title level={2} id="yw-cap-title" style={{ fontSize: 22 }}>
+          {t('home.capabilities')}
+        </Typography.Title>
+        <Row gutter={[16, 16]}>
+          {capabilities.map((c) => (
+            <Col xs={24} sm={12} lg={6} key={c.title}>
+              <Card style={{ height: '100%' }}>
+                <Typography.Title level={3} style={{ fontSize: 18 }}>
+                  <span aria-hidden="true">{c.icon}</span> {t(c.title)}
+                </Typography.Title>
+                <Typography.Paragraph style={{ marginBottom: 0 }}>{t(c.body)}</Typography.Paragraph>
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Col, Descriptions, Empty, Row, Table, Typography } from 'antd';
+import { Link } from 'react-router';
+import { api } from '../../api.ts';
+import { ADMIN_SECTIONS, adminSectionsOf, type Grant, useMe } from '../../auth.tsx';
+import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+
+interface Department {
+  id: string;
+  name: string;
+  regionCode: string;
+}
+
+export default function WorkbenchPage() {
+  const { t } = usePrefs();
+  const me = useMe();
+  const account = me.data?.account;
+  const departmentId = account?.departmentId ?? null;
+  // The department list may require permissions this staff member lacks; the id is shown then.
+  const dept = useQuery({
+    queryKey: ['departments', 'lookup', departmentId],
+    enabled: !!departmentId,
+    retry: false,
+    queryFn: async () => {
+      const res = await api.get<{ items: Department[] }>('/org/departments');
+      return res.items.find((d) => d.id === departmentId) ?? null;
+    },
+  });
+  if (!account || !me.data) return null;
+  const sections = adminSectionsOf(me.data);
+
+  return (
+    <>
+      <Typography.Title level={1} style={{ fontSize: 26 }}>
+        {t('workbench.title')}
+      </Typography.Title>
+      {!account.totpEnabled && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={
+            <span>
+              {t('workbench.totpAdvice')} <Link to="/account/security">{t('nav.security')}</Link>
+            </span>
+          }
+        />
+      )}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="yw-card-title">{t('workbench.profile')}</h2>} style={{ height: '100%' }}>
+            <Descriptions
+              column={1}
+              items={[
+                { key: 'name', label: t('register.name'), children: account.name },
+                { key: 'username', label: t('login.username'), children: account.username },
+                {
+                  key: 'dept',
+                  label: t('staff.department'),
+                  children: departmentId ? (dept.data?.name ?? departmentId) : t('common.none'),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={<h2 className="yw-card-title">{t('workbench.adminLinks')}</h2>} style={{ height: '100%' }}>
+            {sections.length === 0 ? (
+              <Empty description={t('workbench.noAdmin')} />
+            ) : (
+              <nav aria-label={t('workbench.adminLinks')}>
+                <ul className="yw-link-list">
+                  {ADMIN_SECTIONS.filter((s) => sections.includes(s.key)).map((s) => (
+                    <li key={s.key}>
+                      <Link to={`/admin/${s.key}`}>{t(`admin.menu.${s.key}` as MessageKey)}</Link>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            )}
+          </Card>
+        </Col>
+        <Col span={24}>
+          <Card title={<h2 className="yw-card-title">{t('workbench.grants')}</h2>}>
+            <Table<Grant>
+              rowKey={(g) => `${g.permission}|${g.regionCode}|${g.departmentId}`}
+              dataSource={me.data.grants}
+              pagination={false}
+              locale={{ emptyText: t('workbench.noGrants') }}
+              columns={[
+                {
+                  title: t('workbench.permission'),
+                  dataIndex: 'permission',
+                  render: (p: string) => (p === '*' ? `* (${t('workbench.allPermissions')})` : p),
+                },
+                {
+                  title: t('staff.region'),
+                  dataIndex: 'regionCode',
+                  render: (v: string | null) => v ?? t('workbench.anyScope'),
+                },
+                {
+                  title: t('staff.department'),
+                  dataIndex: 'departmentId',
+                  render: (v: string | null) => v ?? t('workbench.anyScope'),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </>
+  );
+}
