@@ -1,0 +1,17 @@
+/** Every permission the platform knows so far ('*' is the platform administrator's). */
+export const PERMISSIONS: readonly string[] = Object.freeze([
+  'org.read',
+  'org.division.manage',
+  'org.grid.manage',
+  'org.department.manage',
+  'org.staff.manage',
+  'org.role.manage',
+  'identity.client.manage',
+  'audit.read',
+]);
+
+export const ALL_PERMISSIONS = '*';
+
+export function isKnownPermission(p: string): boolean {
+  return p === ALL_PERMISSIONS || PERMISSIONS.includes(p);
+}
