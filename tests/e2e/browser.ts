@@ -11,7 +11,11 @@ import { type Browser, chromium } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const WEB_DIST = join(import.meta.dirname, '../../apps/web/dist');
 
-export const totpNow = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+/** The TOTP code of now (or of a later 30 s step: each code is accepted once, one step early). */
+export const totpNow = (secret: string, stepsAhead = 0) =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
+    timestamp: Date.now() + stepsAhead * 30_000,
+  });
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {

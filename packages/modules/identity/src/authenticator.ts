@@ -21,6 +21,8 @@ export function makeAuthenticator(_platform: Platform, svc: () => IdentityServic
   return async function authenticator(req: FastifyRequest) {
     const ctx: Ctx = { caller: anonymous, requestId: req.id, ip: req.ip };
     req.ctx = ctx;
+    // OIDC protocol endpoints carry the relying party's own tokens; they are not Yiwang sessions.
+    if (req.url.startsWith('/oidc/') || req.url.startsWith('/.well-known/')) return;
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
     const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
@@ -32,7 +34,7 @@ export function makeAuthenticator(_platform: Platform, svc: () => IdentityServic
         throw new AppError(401, 'SESSION_EXPIRED', '登录已过期，请重新登录', 'Session expired; sign in again');
       return; // a stale cookie is just no session
     }
-    if (!bearer && !SAFE.has(req.method) && !req.url.startsWith('/oidc/')) {
+    if (!bearer && !SAFE.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || sent !== r.csrfToken) {
         throw new AppError(
