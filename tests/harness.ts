@@ -3,6 +3,7 @@
  * or (when DATABASE_URL is set) a fresh PostgreSQL database created here and dropped after.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DbHandle, loadConfig, openDatabase } from '@yiwang/platform';
@@ -57,3 +58,14 @@ export async function startTestRuntime(
 }
 
 export const dbLabel = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+
+/** A TCP port that was free a moment ago (for servers that must know their URL before listening). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

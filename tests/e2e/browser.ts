@@ -1,11 +1,14 @@
 /** Browser-journey harness: the real server (built web app) on a free port and Debian's Chromium. */
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, openDatabase } from '@yiwang/platform';
 import { buildRuntime, type Runtime } from '@yiwang/server';
 import * as OTPAuth from 'otpauth';
+import { freePort } from '../harness.ts';
+
+export { freePort };
+
 import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -16,16 +19,6 @@ export const totpNow = (secret: string, stepsAhead = 0) =>
   new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({
     timestamp: Date.now() + stepsAhead * 30_000,
   });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as any).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Journey {
   rt: Runtime;

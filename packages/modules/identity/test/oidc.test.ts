@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { dbLabel, freePort, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { bearerLogin, PERSON, totpNow } from './helpers.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as any).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** A tiny cookie jar: enough for a user agent that follows the sign-in redirects. */
 class Jar {
