@@ -16,6 +16,8 @@ import {
   type EventBus,
   InProcessBus,
   installErrorHandler,
+  JobRunner,
+  jobMigrations,
   loadConfig,
   migrate,
   natsBus,
@@ -28,7 +30,7 @@ import { sql } from 'kysely';
 import { metricsText, platformRoutes } from './platform-routes.ts';
 
 export const modules: YiwangModule[] = [orgModule, identityModule];
-export const allMigrations = [auditMigrations, ...modules.map((m) => m.migrations)];
+export const allMigrations = [auditMigrations, jobMigrations, ...modules.map((m) => m.migrations)];
 
 export interface Runtime {
   app: FastifyInstance;
@@ -56,7 +58,11 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
     }));
   await migrate(handle.db, allMigrations);
   const bus: EventBus = config.natsUrl ? await natsBus(config.natsUrl) : new InProcessBus();
-  const platform: Platform = { db: handle.db, config, bus };
+  const jobs = new JobRunner(handle.db, {
+    onError: (job, err) =>
+      console.error(`job ${job.queue}#${job.id} failed: ${err instanceof Error ? err.message : err}`),
+  });
+  const platform: Platform = { db: handle.db, config, bus, jobs };
   configureIdentity(platform, { resolveGrants: (accountId) => loadGrants(handle.db, accountId) });
 
   const app = Fastify({
@@ -139,11 +145,13 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
     for (const m of modules) await m.seed?.(platform, (line) => console.log(line));
   }
   await app.ready();
+  jobs.start();
   return {
     app,
     platform,
     handle,
     async close() {
+      await jobs.stop();
       await app.close();
       await bus.close();
       await handle.close();

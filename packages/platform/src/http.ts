@@ -5,6 +5,7 @@ import { anonymous, type Ctx } from './context.ts';
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 import type { EventBus } from './events.ts';
+import type { JobRunner } from './jobs.ts';
 import type { Migrations } from './migrate.ts';
 
 /** What the composition root hands every module. */
@@ -12,6 +13,8 @@ export interface Platform {
   db: Db;
   config: Config;
   bus: EventBus;
+  /** Durable jobs: modules register handlers for their queues; the runtime runs them. */
+  jobs: JobRunner;
 }
 
 /** A domain module: its tables (migrations), its routes (a Fastify plugin) and its demo data. */

@@ -6,4 +6,5 @@ export * from './db.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './http.ts';
+export * from './jobs.ts';
 export * from './migrate.ts';
