@@ -12,6 +12,7 @@ import { loadGrants, orgModule } from '@yiwang/org';
 import {
   auditMigrations,
   type Config,
+  calendarMigrations,
   type DbHandle,
   type EventBus,
   InProcessBus,
@@ -27,10 +28,10 @@ import {
 } from '@yiwang/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { metricsText, platformRoutes } from './platform-routes.ts';
+import { calendarRoutes, metricsText, platformRoutes } from './platform-routes.ts';
 
 export const modules: YiwangModule[] = [orgModule, identityModule];
-export const allMigrations = [auditMigrations, jobMigrations, ...modules.map((m) => m.migrations)];
+export const allMigrations = [auditMigrations, jobMigrations, calendarMigrations, ...modules.map((m) => m.migrations)];
 
 export interface Runtime {
   app: FastifyInstance;
@@ -106,6 +107,7 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   await app.register(
     async (api) => {
       await platformRoutes(api, platform, handle);
+      await calendarRoutes(api, platform);
       for (const m of modules) await api.register(async (scope) => m.routes(scope, platform), { prefix: `/${m.name}` });
     },
     { prefix: '/api/v1' },

@@ -1,5 +1,16 @@
-import { authorize, type DbHandle, type Platform, queryAudit, requestCtx, writeAudit } from '@yiwang/platform';
+import {
+  authorize,
+  badRequest,
+  type DbHandle,
+  loadCalendar,
+  type Platform,
+  queryAudit,
+  replaceCalendarYear,
+  requestCtx,
+  writeAudit,
+} from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import client from 'prom-client';
 import { Type } from 'typebox';
 
@@ -54,6 +65,80 @@ export async function platformRoutes(api: FastifyInstance, platform: Platform, _
           writeAudit(tx, ctx, { action: 'audit.read', objectType: 'audit_log', detail: { filters: { ...q } } }),
         );
       return result;
+    },
+  );
+}
+
+const Year = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+const DayRow = Type.Object({
+  day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]),
+  name: Type.String({ minLength: 1, maxLength: 50 }),
+});
+
+/** The working-day calendar: statutory holidays and make-up workdays, per year. */
+export async function calendarRoutes(api: FastifyInstance, platform: Platform) {
+  const tags = ['calendar'];
+  api.get(
+    '/calendar/:year',
+    { schema: { tags, summary: 'Holidays and make-up workdays of a year', params: Year } },
+    async (req) => {
+      const { year } = req.params as { year: number };
+      const rows = await platform.db
+        .selectFrom('calendar_days')
+        .select([sql<string>`day::text`.as('day'), 'kind', 'name'])
+        .where('day', '>=', `${year}-01-01`)
+        .where('day', '<=', `${year}-12-31`)
+        .orderBy('day')
+        .execute();
+      return { year, days: rows };
+    },
+  );
+  api.put(
+    '/calendar/:year',
+    {
+      schema: {
+        tags,
+        summary: "Replace a year's holidays and make-up workdays",
+        params: Year,
+        body: Type.Object({ days: Type.Array(DayRow, { maxItems: 366 }) }),
+      },
+    },
+    async (req) => {
+      const ctx = requestCtx(req);
+      authorize(ctx, 'calendar.manage');
+      const { year } = req.params as { year: number };
+      const { days } = req.body as { days: { day: string; kind: 'holiday' | 'workday'; name: string }[] };
+      const seen = new Set<string>();
+      for (const [i, d] of days.entries()) {
+        const parsed = new Date(`${d.day}T00:00:00Z`);
+        if (
+          !d.day.startsWith(`${year}-`) ||
+          Number.isNaN(parsed.getTime()) ||
+          parsed.toISOString().slice(0, 10) !== d.day
+        ) {
+          throw badRequest(
+            'INVALID_DAY',
+            `第 ${i + 1} 行日期无效或不在 ${year} 年`,
+            `Row ${i + 1}: invalid date or not in ${year}`,
+            `days.${i}.day`,
+          );
+        }
+        if (seen.has(d.day))
+          throw badRequest('DUPLICATE_DAY', `日期 ${d.day} 重复`, `Day ${d.day} is listed twice`, `days.${i}.day`);
+        seen.add(d.day);
+      }
+      await platform.db.transaction().execute(async (tx) => {
+        await replaceCalendarYear(tx, year, days);
+        await writeAudit(tx, ctx, {
+          action: 'calendar.replace',
+          objectType: 'calendar',
+          objectId: String(year),
+          detail: { days: days.length },
+        });
+      });
+      const cal = await loadCalendar(platform.db);
+      return { year, days: days.length, workingDays: cal.workingDaysBetween(`${year - 1}-12-31`, `${year}-12-31`) };
     },
   );
 }

@@ -70,3 +70,20 @@ describe(`HTTP conventions on ${dbLabel}`, () => {
     expect(r.json()).toMatchObject({ code: 'VALIDATION', field: 'pageSize' });
   });
 });
+
+describe(`working-day calendar API on ${dbLabel}`, () => {
+  it('serves the seeded 2026 calendar publicly', async () => {
+    const r = await rt.app.inject('/api/v1/calendar/2026');
+    expect(r.statusCode).toBe(200);
+    const days = r.json().days as { day: string; kind: string }[];
+    expect(days.find((d) => d.day === '2026-10-01')).toMatchObject({ kind: 'holiday', name: '国庆节' });
+    expect(days.find((d) => d.day === '2026-10-10')).toMatchObject({ kind: 'workday' });
+  });
+  it('replacing a year needs calendar.manage', async () => {
+    const r = await rt.app.inject({ method: 'PUT', url: '/api/v1/calendar/2027', payload: { days: [] } });
+    expect(r.statusCode).toBe(401);
+    const bad = await rt.app.inject({ method: 'PUT', url: '/api/v1/calendar/1999', payload: { days: [] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('year');
+  });
+});

@@ -1,4 +1,5 @@
 export * from './audit.ts';
+export * from './calendar.ts';
 export * from './config.ts';
 export * from './context.ts';
 export * from './crypto.ts';
