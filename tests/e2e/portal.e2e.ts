@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Journey, startJourney } from './browser.ts';
+
+let j: Journey;
+beforeAll(async () => {
+  j = await startJourney();
+});
+afterAll(async () => {
+  await j?.close();
+});
+
+describe('browser journeys: portal preferences', () => {
+  it('switches to English and to the elderly-friendly mode, and remembers both', async () => {
+    const page = await j.browser.newPage();
+    await page.goto(`${j.base}/`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.getByRole('navigation', { name: /主导航|main/i }).waitFor();
+    await page.getByLabel('语言').click();
+    await page.getByTitle('English').click();
+    await page.getByText('Elder mode').first().waitFor();
+    await page.getByRole('switch', { name: 'Elder mode' }).click();
+    expect(await page.evaluate(() => document.body.classList.contains('yw-elder'))).toBe(true);
+    const sizes = await page.evaluate(() =>
+      [document.body, document.querySelector('.yw-main .ant-btn')].map((el) =>
+        Number.parseFloat(getComputedStyle(el!).fontSize),
+      ),
+    );
+    expect(sizes[0]).toBeGreaterThanOrEqual(20);
+    expect(sizes[1]).toBeGreaterThanOrEqual(18);
+    await page.reload();
+    await page.getByText('Elder mode').first().waitFor();
+    expect(await page.evaluate(() => document.body.classList.contains('yw-elder'))).toBe(true);
+    // Keyboard: the skip link is the first stop and leads to the main content.
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    expect(focused).toMatch(/#/);
+    await page.close();
+  });
+});
