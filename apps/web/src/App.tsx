@@ -10,6 +10,7 @@ import { LoginPage } from './pages/account/Login.tsx';
 import { RegisterPage } from './pages/account/Register.tsx';
 import { SecurityPage } from './pages/account/Security.tsx';
 import { HomePage } from './pages/portal/Home.tsx';
+import { ServiceGuidePage, ServicesPage } from './pages/portal/Services.tsx';
 
 const WorkbenchPage = lazy(() => import('./pages/workbench/Workbench.tsx'));
 const AdminLayout = lazy(() => import('./pages/admin/AdminLayout.tsx'));
@@ -44,6 +45,8 @@ export function App() {
       <Routes>
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
+          <Route path="services" element={<ServicesPage />} />
+          <Route path="services/:taskCode" element={<ServiceGuidePage />} />
           <Route path="register" element={<RegisterPage />} />
           <Route path="login" element={<LoginPage />} />
           <Route

@@ -8,6 +8,8 @@ export const PERMISSIONS: readonly string[] = Object.freeze([
   'org.role.manage',
   'identity.client.manage',
   'audit.read',
+  'catalog.manage',
+  'calendar.manage',
 ]);
 
 export const ALL_PERMISSIONS = '*';

@@ -8,9 +8,9 @@ import {
   UserAddOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Row, Tag, Typography } from 'antd';
+import { Button, Card, Col, Row, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
@@ -48,8 +48,13 @@ export function HomePage() {
           <p>{t('home.elderSubtitle')}</p>
         </section>
         <div className="yw-big-buttons">
-          <Button className="yw-big-button" size="large" disabled icon={<FileSearchOutlined />}>
-            {t('home.services')}（{t('home.comingSoon')}）
+          <Button
+            className="yw-big-button"
+            size="large"
+            icon={<FileSearchOutlined />}
+            onClick={() => navigate('/services')}
+          >
+            {t('home.services')}
           </Button>
           {signedIn ? (
             <Button
@@ -109,11 +114,7 @@ export function HomePage() {
             <Card>
               <Card.Meta
                 avatar={<FileSearchOutlined style={{ fontSize: 28 }} aria-hidden />}
-                title={
-                  <span>
-                    {t('home.services')} <Tag color="orange">{t('home.comingSoon')}</Tag>
-                  </span>
-                }
+                title={<Link to="/services">{t('home.services')}</Link>}
                 description={t('home.servicesBody')}
               />
             </Card>

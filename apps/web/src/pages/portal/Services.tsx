@@ -1,0 +1,243 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Card, Descriptions, Empty, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, errorText } from '../../api.ts';
+import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+
+interface ItemSummary {
+  taskCode: string;
+  catalogCode: string;
+  name: string;
+  taskType: string;
+  departmentId: string;
+  departmentName: string;
+  promisedLimit: number;
+  promisedUnit: number;
+  visitsRequired: number;
+  isOnline: boolean;
+  themes: string[];
+}
+
+interface Material {
+  name: string;
+  type: 'original' | 'copy' | 'electronic';
+  required: boolean;
+  copies: number;
+  fulfilment: string;
+  format?: string | null;
+  acceptanceStandard?: string | null;
+}
+
+interface Guide extends ItemSummary {
+  taskVersion: number;
+  projectType: number;
+  statutoryLimit: number;
+  statutoryUnit: number;
+  conditions: string | null;
+  legalBasis: string | null;
+  address: string | null;
+  officeHours: string | null;
+  contact: string | null;
+  serviceObject: string[];
+  fee: { isFee: boolean; basis?: string | null; items: { name: string; standard: string }[] };
+  materials: Material[];
+  steps: { name: string; days: number; unit: number }[];
+  results: { name: string; type: string }[];
+  faqs: { q: string; a: string }[];
+}
+
+const PAGE_SIZE = 10;
+
+function useLimit() {
+  const { t } = usePrefs();
+  return (n: number, unit: number) => `${n} ${t(`services.unit${unit}` as MessageKey)}`;
+}
+
+/** /services — search the published service items by keyword, pinyin or initials, and by theme. */
+export function ServicesPage() {
+  const { t, lang } = usePrefs();
+  const limit = useLimit();
+  const [q, setQ] = useState('');
+  const [theme, setTheme] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const themes = useQuery({
+    queryKey: ['catalog', 'themes'],
+    queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
+    staleTime: 5 * 60_000,
+  });
+  const items = useQuery({
+    queryKey: ['catalog', 'items', q, theme ?? '', page],
+    queryFn: () =>
+      api.get<{ items: ItemSummary[]; total: number }>('/catalog/items', { q, theme, page, pageSize: PAGE_SIZE }),
+  });
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2}>{t('services.title')}</Typography.Title>
+      <Space wrap>
+        <Input.Search
+          aria-label={t('services.search')}
+          placeholder={t('services.searchPlaceholder')}
+          allowClear
+          enterButton={t('services.search')}
+          style={{ width: 420, maxWidth: '100%' }}
+          onSearch={(v) => {
+            setQ(v.trim());
+            setPage(1);
+          }}
+        />
+        <Select
+          aria-label={t('services.theme')}
+          placeholder={t('services.theme')}
+          allowClear
+          style={{ minWidth: 200 }}
+          value={theme}
+          onChange={(v) => {
+            setTheme(v);
+            setPage(1);
+          }}
+          options={(themes.data?.items ?? []).map((x) => ({ value: x.theme, label: `${x.theme}（${x.count}）` }))}
+        />
+      </Space>
+      {items.error ? <Alert type="error" showIcon message={errorText(items.error, lang)} /> : null}
+      <List
+        loading={items.isLoading}
+        dataSource={items.data?.items ?? []}
+        locale={{ emptyText: <Empty description={t('services.empty')} /> }}
+        pagination={{
+          current: page,
+          pageSize: PAGE_SIZE,
+          total: items.data?.total ?? 0,
+          onChange: setPage,
+          showSizeChanger: false,
+          showTotal: (n) => t('common.total', { n }),
+        }}
+        renderItem={(it) => (
+          <List.Item key={it.taskCode}>
+            <List.Item.Meta
+              title={<Link to={`/services/${it.taskCode}`}>{it.name}</Link>}
+              description={
+                <Space wrap size={[8, 4]}>
+                  <span>{it.departmentName}</span>
+                  <span>
+                    {t('services.promised')}：{limit(it.promisedLimit, it.promisedUnit)}
+                  </span>
+                  <span>{t('services.visits', { n: it.visitsRequired })}</span>
+                  {it.isOnline ? <Tag color="green">{t('services.online')}</Tag> : null}
+                  {it.themes.map((x) => (
+                    <Tag key={x}>{x}</Tag>
+                  ))}
+                </Space>
+              }
+            />
+          </List.Item>
+        )}
+      />
+    </Space>
+  );
+}
+
+/** /services/:taskCode — the handling guide (办事指南) of one item. */
+export function ServiceGuidePage() {
+  const { t, lang } = usePrefs();
+  const limit = useLimit();
+  const { taskCode = '' } = useParams();
+  const guide = useQuery({
+    queryKey: ['catalog', 'item', taskCode],
+    queryFn: () => api.get<Guide>(`/catalog/items/${encodeURIComponent(taskCode)}`),
+    retry: false,
+  });
+  if (guide.isLoading) return <Card loading />;
+  if (guide.error || !guide.data)
+    return (
+      <Alert
+        type="error"
+        showIcon
+        message={guide.error ? errorText(guide.error, lang) : t('common.loadFailed')}
+        action={<Link to="/services">{t('services.back')}</Link>}
+      />
+    );
+  const g = guide.data;
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Link to="/services">{t('services.back')}</Link>
+      <Typography.Title level={2}>{g.name}</Typography.Title>
+      <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
+        <Descriptions.Item label={t('services.department')}>{g.departmentName}</Descriptions.Item>
+        <Descriptions.Item label={t('services.taskCode')}>
+          {g.taskCode}（{t('services.version', { n: g.taskVersion })}）
+        </Descriptions.Item>
+        <Descriptions.Item label={t('services.statutory')}>
+          {limit(g.statutoryLimit, g.statutoryUnit)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('services.promised')}>{limit(g.promisedLimit, g.promisedUnit)}</Descriptions.Item>
+        <Descriptions.Item label={t('services.visitsLabel')}>{g.visitsRequired}</Descriptions.Item>
+        <Descriptions.Item label={t('services.fee')}>
+          {g.fee.isFee ? g.fee.items.map((f) => `${f.name} ${f.standard}`).join('；') : t('services.free')}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('services.conditions')} span={2}>
+          {g.conditions ?? t('common.none')}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('services.legalBasis')} span={2}>
+          {g.legalBasis ?? t('common.none')}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('services.address')} span={2}>
+          {g.address ?? t('common.none')}
+          {g.officeHours ? `；${g.officeHours}` : ''}
+          {g.contact ? `；${g.contact}` : ''}
+        </Descriptions.Item>
+      </Descriptions>
+      <Card title={t('services.materials')}>
+        <Table
+          rowKey="name"
+          pagination={false}
+          dataSource={g.materials}
+          columns={[
+            { title: t('services.materialName'), dataIndex: 'name' },
+            {
+              title: t('services.materialType'),
+              dataIndex: 'type',
+              render: (v: string) => t(`services.material.${v}` as MessageKey),
+            },
+            {
+              title: t('services.fulfilment'),
+              dataIndex: 'fulfilment',
+              render: (v: string) =>
+                v === 'UPLOAD' || v === 'COMMITMENT' ? t(`services.fulfilment.${v}` as MessageKey) : v,
+            },
+            {
+              title: t('services.required'),
+              dataIndex: 'required',
+              render: (v: boolean) => (v ? t('common.yes') : t('common.no')),
+            },
+          ]}
+        />
+      </Card>
+      <Card title={t('services.steps')}>
+        <ol>
+          {g.steps.map((s) => (
+            <li key={s.name}>
+              {s.name}（{limit(s.days, s.unit)}）
+            </li>
+          ))}
+        </ol>
+      </Card>
+      <Card title={t('services.results')}>{g.results.map((r) => r.name).join('、') || t('common.none')}</Card>
+      {g.faqs.length ? (
+        <Card title={t('services.faqs')}>
+          <dl>
+            {g.faqs.map((f) => (
+              <div key={f.q}>
+                <dt>
+                  <strong>{f.q}</strong>
+                </dt>
+                <dd>{f.a}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+      ) : null}
+    </Space>
+  );
+}

@@ -1,0 +1,226 @@
+/** SQL of the catalog module (Kysely only; no rules here). */
+import type { Db, Tx } from '@yiwang/platform';
+import { sql } from 'kysely';
+import { containsPattern } from './search.ts';
+import type { CatalogItem, ItemStatus, ItemSummary } from './types.ts';
+
+type Q = Db | Tx;
+
+const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+
+const toItem = (r: any): CatalogItem => ({
+  id: r.id,
+  taskCode: r.task_code,
+  taskVersion: Number(r.task_version),
+  catalogCode: r.catalog_code,
+  name: r.name,
+  taskType: r.task_type,
+  useLevel: r.use_level,
+  departmentId: r.department_id,
+  departmentName: r.department_name,
+  regionCode: r.region_code,
+  projectType: Number(r.project_type),
+  statutoryLimit: Number(r.statutory_limit),
+  statutoryUnit: Number(r.statutory_unit),
+  promisedLimit: Number(r.promised_limit),
+  promisedUnit: Number(r.promised_unit),
+  visitsRequired: Number(r.visits_required),
+  isOnline: r.is_online,
+  onlineDepth: parseJson(r.online_depth),
+  serviceObject: parseJson(r.service_object),
+  conditions: r.conditions,
+  legalBasis: r.legal_basis,
+  address: r.address,
+  officeHours: r.office_hours,
+  contact: r.contact,
+  fee: parseJson(r.fee),
+  themes: parseJson(r.themes),
+  formSchema: parseJson(r.form_schema),
+  materials: parseJson(r.materials),
+  steps: parseJson(r.steps),
+  results: parseJson(r.results),
+  faqs: parseJson(r.faqs),
+  status: r.status,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});
+
+const toSummary = (r: any): ItemSummary => ({
+  taskCode: r.task_code,
+  catalogCode: r.catalog_code,
+  name: r.name,
+  taskType: r.task_type,
+  departmentId: r.department_id,
+  departmentName: r.department_name,
+  promisedLimit: Number(r.promised_limit),
+  promisedUnit: Number(r.promised_unit),
+  visitsRequired: Number(r.visits_required),
+  isOnline: r.is_online,
+  themes: parseJson(r.themes),
+});
+
+/** The newest published version of each task code (older versions stay for the cases filed under them). */
+function latestPublished(db: Q) {
+  return db
+    .selectFrom('catalog_items')
+    .selectAll()
+    .distinctOn('task_code')
+    .where('status', '=', 'published')
+    .orderBy('task_code')
+    .orderBy('task_version', 'desc')
+    .as('i');
+}
+
+export interface ItemFilter {
+  q?: string;
+  departmentId?: string;
+  theme?: string;
+  serviceObject?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function searchItems(db: Q, f: ItemFilter): Promise<{ items: ItemSummary[]; total: number }> {
+  let base = db.selectFrom(latestPublished(db));
+  if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
+  if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
+  if (f.theme) base = base.where(sql<boolean>`i.themes @> ${JSON.stringify([f.theme])}::jsonb`);
+  if (f.serviceObject) base = base.where(sql<boolean>`i.service_object @> ${JSON.stringify([f.serviceObject])}::jsonb`);
+  const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
+  const rows = await base
+    .selectAll()
+    .orderBy('i.name')
+    .orderBy('i.task_code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return { items: rows.map(toSummary), total: Number(n) };
+}
+
+export async function latestPublishedItem(db: Q, taskCode: string): Promise<CatalogItem | null> {
+  const r = await db
+    .selectFrom('catalog_items')
+    .selectAll()
+    .where('task_code', '=', taskCode)
+    .where('status', '=', 'published')
+    .orderBy('task_version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+/** The newest version in any state (for re-versioning and cancelling). */
+export async function latestItem(db: Q, taskCode: string): Promise<CatalogItem | null> {
+  const r = await db
+    .selectFrom('catalog_items')
+    .selectAll()
+    .where('task_code', '=', taskCode)
+    .orderBy('task_version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+export async function itemVersion(db: Q, taskCode: string, version: number): Promise<CatalogItem | null> {
+  const r = await db
+    .selectFrom('catalog_items')
+    .selectAll()
+    .where('task_code', '=', taskCode)
+    .where('task_version', '=', version)
+    .executeTakeFirst();
+  return r ? toItem(r) : null;
+}
+
+export async function themeCounts(db: Q): Promise<{ theme: string; count: number }[]> {
+  const { rows } = await sql<{ theme: string; n: string }>`
+    select t.theme, count(*) as n
+    from (
+      select distinct on (task_code) themes from catalog_items
+      where status = 'published' order by task_code, task_version desc
+    ) i, jsonb_array_elements_text(i.themes) as t(theme)
+    group by t.theme
+    order by count(*) desc, t.theme
+  `.execute(db);
+  return rows.map((r) => ({ theme: r.theme, count: Number(r.n) }));
+}
+
+export async function countItems(db: Q): Promise<number> {
+  const r = await db
+    .selectFrom('catalog_items')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function getBasicItem(db: Q, catalogCode: string) {
+  return db.selectFrom('catalog_basic_items').selectAll().where('catalog_code', '=', catalogCode).executeTakeFirst();
+}
+
+export async function insertBasicItem(
+  db: Q,
+  b: { catalogCode: string; name: string; taskType: string; parentCode: string | null; legalBasis: string | null },
+): Promise<void> {
+  await db
+    .insertInto('catalog_basic_items')
+    .values({
+      catalog_code: b.catalogCode,
+      name: b.name,
+      task_type: b.taskType,
+      parent_code: b.parentCode,
+      legal_basis: b.legalBasis,
+    })
+    .onConflict((oc) => oc.column('catalog_code').doNothing())
+    .execute();
+}
+
+export async function insertItem(db: Q, it: Omit<CatalogItem, 'createdAt' | 'updatedAt'>, searchText: string) {
+  await db
+    .insertInto('catalog_items')
+    .values({
+      id: it.id,
+      task_code: it.taskCode,
+      task_version: it.taskVersion,
+      catalog_code: it.catalogCode,
+      name: it.name,
+      task_type: it.taskType,
+      use_level: it.useLevel,
+      department_id: it.departmentId,
+      department_name: it.departmentName,
+      region_code: it.regionCode,
+      project_type: it.projectType,
+      statutory_limit: it.statutoryLimit,
+      statutory_unit: it.statutoryUnit,
+      promised_limit: it.promisedLimit,
+      promised_unit: it.promisedUnit,
+      visits_required: it.visitsRequired,
+      is_online: it.isOnline,
+      online_depth: JSON.stringify(it.onlineDepth),
+      service_object: JSON.stringify(it.serviceObject),
+      conditions: it.conditions,
+      legal_basis: it.legalBasis,
+      address: it.address,
+      office_hours: it.officeHours,
+      contact: it.contact,
+      fee: JSON.stringify(it.fee),
+      themes: JSON.stringify(it.themes),
+      form_schema: JSON.stringify(it.formSchema),
+      materials: JSON.stringify(it.materials),
+      steps: JSON.stringify(it.steps),
+      results: JSON.stringify(it.results),
+      faqs: JSON.stringify(it.faqs),
+      search_text: searchText,
+      status: it.status,
+    })
+    .execute();
+}
+
+export async function setStatus(db: Q, taskCode: string, from: ItemStatus, to: ItemStatus): Promise<number> {
+  const r = await db
+    .updateTable('catalog_items')
+    .set({ status: to, updated_at: sql`now()` })
+    .where('task_code', '=', taskCode)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
