@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { casesModule } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
 import { loadGrants, orgModule } from '@yiwang/org';
@@ -31,7 +32,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { calendarRoutes, metricsText, platformRoutes } from './platform-routes.ts';
 
-export const modules: YiwangModule[] = [orgModule, identityModule, catalogModule];
+export const modules: YiwangModule[] = [orgModule, identityModule, catalogModule, casesModule];
 export const allMigrations = [auditMigrations, jobMigrations, calendarMigrations, ...modules.map((m) => m.migrations)];
 
 export interface Runtime {

@@ -5,6 +5,7 @@ import { routes } from './routes.ts';
 import { seed } from './seed.ts';
 
 export { catalogMigrations } from './migrations.ts';
+export { latestPublishedItem } from './repository.ts';
 export { buildSearchText } from './search.ts';
 export { getItemVersion } from './service.ts';
 export type { CatalogItem, Fulfilment, ItemInput, ItemSummary, Material, Step } from './types.ts';

@@ -10,6 +10,8 @@ export const PERMISSIONS: readonly string[] = Object.freeze([
   'audit.read',
   'catalog.manage',
   'calendar.manage',
+  'cases.handle',
+  'cases.read',
 ]);
 
 export const ALL_PERMISSIONS = '*';

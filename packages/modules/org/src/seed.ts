@@ -58,10 +58,16 @@ export const DEMO_ROLES: Omit<Role, 'id'>[] = [
     code: 'window_staff',
     name: '窗口工作人员',
     nameEn: 'Service window staff',
-    permissions: ['org.read'],
+    permissions: ['org.read', 'cases.read', 'cases.handle'],
     isAdmin: false,
   },
-  { code: 'approver', name: '审批人员', nameEn: 'Approver', permissions: ['org.read'], isAdmin: false },
+  {
+    code: 'approver',
+    name: '审批人员',
+    nameEn: 'Approver',
+    permissions: ['org.read', 'cases.read', 'cases.handle'],
+    isAdmin: false,
+  },
 ];
 
 export const DEMO_PASSWORD = 'Yiwang@2026';

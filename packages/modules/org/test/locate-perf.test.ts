@@ -74,6 +74,12 @@ it('loadGrants expands roles with scopes and flags admin roles', async () => {
     .executeTakeFirst()) as any;
   const wg = await loadGrants(rt.platform.db, w.account_id);
   expect(wg.requiresMfa).toBe(false);
-  expect(wg.grants).toEqual([{ permission: 'org.read', regionCode: '440604', departmentId: null }]);
+  expect(wg.grants).toEqual(
+    ['org.read', 'cases.read', 'cases.handle'].map((permission) => ({
+      permission,
+      regionCode: '440604',
+      departmentId: null,
+    })),
+  );
   expect(await loadGrants(rt.platform.db, 'nobody')).toEqual({ grants: [], departmentId: null, requiresMfa: false });
 });

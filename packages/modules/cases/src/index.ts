@@ -1,0 +1,11 @@
+/** Public surface of the cases module (办件: the lifecycle of an application, domain reference §2). */
+import type { YiwangModule } from '@yiwang/platform';
+import { casesMigrations } from './migrations.ts';
+import { routes } from './routes.ts';
+
+export { casesMigrations } from './migrations.ts';
+export type { CaseView, DeadlineStatus, TimelineEvent } from './service.ts';
+export type { Action, Actor, State, Transition } from './workflow.ts';
+export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
+
+export const casesModule: YiwangModule = { name: 'cases', migrations: casesMigrations, routes };

@@ -1,0 +1,58 @@
+import type { Migrations } from '@yiwang/platform';
+import { sql } from 'kysely';
+
+export const casesMigrations: Migrations = {
+  '0030_cases': {
+    async up(db) {
+      await sql`
+        create table cases (
+          id text primary key,
+          serial_no text not null unique,
+          query_password_hash text not null,
+          task_code text not null,
+          task_version int not null,
+          item_name text not null,
+          department_id text not null,
+          region_code text not null,
+          applicant_account_id text not null,
+          applicant_type text not null,
+          applicant_name text not null,
+          form_data jsonb not null default '{}',
+          materials jsonb not null default '[]',
+          state text not null,
+          outcome text check (outcome in ('APPROVED', 'DENIED')),
+          promised_limit int not null,
+          promised_unit int not null,
+          statutory_limit int not null,
+          statutory_unit int not null,
+          received_at timestamptz,
+          accepted_at timestamptz,
+          due_day text,
+          statutory_due_day text,
+          suspended_since timestamptz,
+          pauses jsonb not null default '[]',
+          version int not null default 1,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index cases_applicant on cases (applicant_account_id, created_at);
+        create index cases_department on cases (department_id, state, due_day);
+        create index cases_region on cases (region_code, state, due_day);
+        create table case_events (
+          id bigserial primary key,
+          case_id text not null references cases (id),
+          seq int not null,
+          from_state text,
+          to_state text not null,
+          action text not null,
+          actor_id text,
+          actor_name text,
+          reason text,
+          detail jsonb,
+          at timestamptz not null default now(),
+          unique (case_id, seq)
+        );
+      `.execute(db);
+    },
+  },
+};
