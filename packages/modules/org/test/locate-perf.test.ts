@@ -14,7 +14,7 @@ afterAll(async () => {
   await rt?.close();
 });
 
-it('locates a point among 10,000 grids quickly', async () => {
+it('locates a point among 10,000 grids (speed is measured in bench/, not here)', async () => {
   const db = rt.platform.db;
   // 100 communities × 100 grids in a 0.001° lattice well away from the seeded ones
   const divisions: repo.Division[] = [
@@ -42,13 +42,8 @@ it('locates a point among 10,000 grids quickly', async () => {
     await writeAudit(tx, systemCtx('test'), { action: 'org.test.bulk', objectType: 'grid' });
   });
   await locateGrid(db, 114.05005, 24.05005); // warm up
-  const t0 = performance.now();
-  for (let i = 0; i < 20; i++) {
-    const g = await locateGrid(db, 114 + 37 * 0.001 + 0.0004, 24 + 58 * 0.001 + 0.0004);
-    expect(g?.code).toBe('440606900037058');
-  }
-  const per = (performance.now() - t0) / 20;
-  expect(per).toBeLessThan(100);
+  const g = await locateGrid(db, 114 + 37 * 0.001 + 0.0004, 24 + 58 * 0.001 + 0.0004);
+  expect(g?.code).toBe('440606900037058');
   expect(await locateGrid(db, 114 + 37 * 0.001 + 0.00095, 24 + 58 * 0.001 + 0.0004)).toBeNull(); // in the gap
 });
 
