@@ -5,47 +5,9 @@ import { Link, useParams } from 'react-router';
 import { api, errorText } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 
-interface ItemSummary {
-  taskCode: string;
-  catalogCode: string;
-  name: string;
-  taskType: string;
-  departmentId: string;
-  departmentName: string;
-  promisedLimit: number;
-  promisedUnit: number;
-  visitsRequired: number;
-  isOnline: boolean;
-  themes: string[];
-}
-
-interface Material {
-  name: string;
-  type: 'original' | 'copy' | 'electronic';
-  required: boolean;
-  copies: number;
-  fulfilment: string;
-  format?: string | null;
-  acceptanceStandard?: string | null;
-}
-
-interface Guide extends ItemSummary {
-  taskVersion: number;
-  projectType: number;
-  statutoryLimit: number;
-  statutoryUnit: number;
-  conditions: string | null;
-  legalBasis: string | null;
-  address: string | null;
-  officeHours: string | null;
-  contact: string | null;
-  serviceObject: string[];
-  fee: { isFee: boolean; basis?: string | null; items: { name: string; standard: string }[] };
-  materials: Material[];
-  steps: { name: string; days: number; unit: number }[];
-  results: { name: string; type: string }[];
-  faqs: { q: string; a: string }[];
-}
+// The catalog API's own types (type-only: nothing of the server is bundled).
+type ItemSummary = import('@yiwang/catalog').ItemSummary;
+type Guide = import('@yiwang/catalog').CatalogItem;
 
 const PAGE_SIZE = 10;
 
