@@ -29,6 +29,11 @@ function run(label, args, env = {}) {
     totals.failed +=
       j.numFailedTests + (j.numFailedTestSuites > 0 && j.numFailedTests === 0 ? j.numFailedTestSuites : 0);
     totals.skipped += j.numPendingTests + j.numTodoTests;
+    // Errors outside tests (unhandled rejections) fail the run without failing a test: count them.
+    if (r.status !== 0 && j.numFailedTests === 0 && j.numFailedTestSuites === 0) {
+      totals.failed += 1;
+      console.log(`${label}: vitest exited ${r.status} with no failed test (an unhandled error above) — counted as 1 failure`);
+    }
   } else {
     totals.failed += 1;
   }

@@ -167,6 +167,14 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
   } as any);
   provider.proxy = true;
   const callback = provider.callback();
+  // oidc-provider errors are reported as events; log them (without request data) rather than lose them.
+  provider.on('server_error', (_ctx: unknown, err: Error) => app.log.error({ err: err.message }, 'oidc server_error'));
+
+  // Hijacked requests are invisible to Fastify's close: track them so the database outlives them.
+  const inFlight = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...inFlight]);
+  });
 
   // Protocol endpoints: hand the raw request to oidc-provider, with Fastify's body parsing off.
   await app.register(async (scope) => {
@@ -174,7 +182,10 @@ export async function mountOidcProvider(app: FastifyInstance, platform: Platform
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
     const handler = async (req: any, reply: any) => {
       reply.hijack();
-      callback(req.raw, reply.raw);
+      const done = new Promise<void>((resolve) => reply.raw.once('close', () => setImmediate(resolve)));
+      inFlight.add(done);
+      void done.then(() => inFlight.delete(done));
+      await callback(req.raw, reply.raw);
     };
     scope.all('/oidc/*', { schema: { hide: true } }, handler);
     scope.get('/.well-known/openid-configuration', { schema: { hide: true } }, handler);
