@@ -3,8 +3,28 @@ import type { YiwangModule } from '@yiwang/platform';
 import { casesMigrations } from './migrations.ts';
 import { routes } from './routes.ts';
 
+export type { FileMeta } from './files.ts';
+export type {
+  FulfilmentContext,
+  FulfilmentProvider,
+  MaterialInput,
+  MaterialStatus,
+  ProvidedMaterial,
+} from './fulfilment.ts';
+export { fulfilmentTypes, registerFulfilment } from './fulfilment.ts';
 export { casesMigrations } from './migrations.ts';
-export type { CaseView, DeadlineStatus, TimelineEvent } from './service.ts';
+export { STATE_NAMES } from './notices.ts';
+export type {
+  CaseStep,
+  CaseView,
+  Countersign,
+  DeadlineStatus,
+  ProcedureType,
+  SpecialProcedure,
+  SupplementNotice,
+  TimelineEvent,
+} from './service.ts';
+export { PROCEDURE_TYPES } from './service.ts';
 export type { Action, Actor, State, Transition } from './workflow.ts';
 export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
 

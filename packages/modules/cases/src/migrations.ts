@@ -55,4 +55,30 @@ export const casesMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0031_cases_materials_steps': {
+    async up(db) {
+      await sql`
+        create table case_files (
+          id text primary key,
+          owner_account_id text not null,
+          name text not null,
+          mime text not null,
+          size int not null,
+          sha256 text not null,
+          content bytea not null,
+          created_at timestamptz not null default now()
+        );
+        create index case_files_owner on case_files (owner_account_id, created_at);
+        alter table cases add column supplement jsonb;
+        alter table cases add column procedures jsonb not null default '[]';
+        alter table cases add column steps jsonb not null default '[]';
+        alter table cases add column current_step int;
+        alter table cases add column countersign jsonb;
+        alter table cases add column extended_days int not null default 0;
+        alter table cases add column warn_day text;
+        alter table cases add column deadline_flag text;
+        create index cases_state_due on cases (state, due_day);
+      `.execute(db);
+    },
+  },
 };

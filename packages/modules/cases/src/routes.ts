@@ -1,8 +1,11 @@
 /** HTTP surface of the cases module, mounted under /api/v1/cases. Each route calls one service function. */
+
+import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Platform, requestCtx, systemCtx } from '@yiwang/platform';
+import { badRequest, type Platform, requestCtx, systemCtx } from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import * as files from './files.ts';
 import * as svc from './service.ts';
 import { ACTIONS, STATES } from './workflow.ts';
 
@@ -19,6 +22,65 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   platform.jobs.register(svc.AUTO_ACCEPT_QUEUE, async (job) => {
     await svc.autoAccept(platform, systemCtx(`job:${job.id}`), String(job.payload.caseId));
   });
+  platform.jobs.register(svc.DEADLINE_QUEUE, async (job) => {
+    await svc.deadlineReached(platform, systemCtx(`job:${job.id}`), job.payload as any);
+  });
+
+  const MaterialInput = Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      fulfilment: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+      fileIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
+      commitment: Type.Optional(Type.Boolean()),
+      ref: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  );
+  const Materials = Type.Array(MaterialInput, { maxItems: 100 });
+  const FormData = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown());
+
+  // ----- material files -----
+  await scope.register(multipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 10 } });
+  app.post(
+    '/files',
+    {
+      schema: {
+        tags,
+        summary: 'Upload a material file (multipart field "file"; optional taskCode, material)',
+        consumes: ['multipart/form-data'],
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart())
+        throw badRequest('FILE_MISSING', '请选择文件', 'Send the file as multipart/form-data', 'file');
+      const part = await req.file();
+      if (!part) throw badRequest('FILE_MISSING', '请选择文件', 'No file in the request', 'file');
+      const content = await part.toBuffer().catch((e: any) => {
+        if (e?.code === 'FST_REQ_FILE_TOO_LARGE') return null;
+        throw e;
+      });
+      const field = (n: string) => {
+        const f = part.fields[n] as any;
+        return f && !Array.isArray(f) && typeof f.value === 'string' ? (f.value as string) : undefined;
+      };
+      const meta = await files.upload(platform, requestCtx(req), {
+        name: part.filename,
+        content: content ?? Buffer.alloc(0),
+        truncated: content === null || part.file.truncated,
+        taskCode: field('taskCode'),
+        material: field('material'),
+      });
+      return reply.status(201).send(meta);
+    },
+  );
+  app.get('/files/:id', { schema: { tags, summary: 'A material file', params: Id } }, async (req, reply) => {
+    const f = await svc.readFile(platform, requestCtx(req), req.params.id);
+    return reply
+      .header('content-type', f.mime)
+      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+      .header('cache-control', 'private, no-store')
+      .send(f.content);
+  });
 
   app.post(
     '/',
@@ -29,19 +91,8 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
         body: Type.Object(
           {
             taskCode: Type.String({ minLength: 1, maxLength: 64 }),
-            formData: Type.Record(Type.String({ maxLength: 100 }), Type.Unknown()),
-            materials: Type.Optional(
-              Type.Array(
-                Type.Object(
-                  {
-                    name: Type.String({ minLength: 1, maxLength: 200 }),
-                    ref: Type.Optional(Type.String({ maxLength: 200 })),
-                  },
-                  { additionalProperties: false },
-                ),
-                { maxItems: 100 },
-              ),
-            ),
+            formData: FormData,
+            materials: Type.Optional(Materials),
             submit: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
@@ -50,8 +101,11 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     },
     async (req, reply) => reply.status(201).send(await svc.apply(platform, requestCtx(req), req.body as any)),
   );
-  app.get('/mine', { schema: { tags, summary: "The caller's own cases", querystring: Type.Object(Page) } }, (req) =>
-    svc.mine(platform, requestCtx(req), req.query),
+  const StateQ = Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s))));
+  app.get(
+    '/mine',
+    { schema: { tags, summary: "The caller's own cases", querystring: Type.Object({ state: StateQ, ...Page }) } },
+    (req) => svc.mine(platform, requestCtx(req), req.query),
   );
   app.get(
     '/inbox',
@@ -59,7 +113,15 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
       schema: {
         tags,
         summary: 'Cases of the departments the staff member handles, nearest deadline first',
-        querystring: Type.Object({ state: Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s)))), ...Page }),
+        querystring: Type.Object({
+          state: StateQ,
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          deadline: Type.Optional(
+            Type.Union([Type.Literal('normal'), Type.Literal('warning'), Type.Literal('overdue')]),
+          ),
+          departmentId: Type.Optional(Type.String({ maxLength: 64 })),
+          ...Page,
+        }),
       },
     },
     (req) => svc.inbox(platform, requestCtx(req), req.query),
@@ -83,6 +145,30 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     (req) => svc.track(platform, req.body),
   );
   app.get('/:id', { schema: { tags, params: Id } }, (req) => svc.get(platform, requestCtx(req), req.params.id));
+  app.put(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a draft (form data, materials)',
+        params: Id,
+        body: Type.Object(
+          {
+            formData: Type.Optional(FormData),
+            materials: Type.Optional(Materials),
+            expectedVersion: Type.Integer({ minimum: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => svc.updateDraft(platform, requestCtx(req), req.params.id, req.body as any),
+  );
+  app.post(
+    '/:id/unmask',
+    { schema: { tags, summary: 'Applicant data in clear (permission cases.unmask; audited)', params: Id } },
+    (req) => svc.unmask(platform, requestCtx(req), req.params.id),
+  );
   app.get('/:id/timeline', { schema: { tags, params: Id } }, (req) =>
     svc.timeline(platform, requestCtx(req), req.params.id),
   );
@@ -98,6 +184,36 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
             action: Type.Union(ACTIONS.map((a) => Type.Literal(a))),
             reason: Type.Optional(Type.String({ maxLength: 2000 })),
             expectedVersion: Type.Integer({ minimum: 1 }),
+            supplementItems: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    material: Type.String({ minLength: 1, maxLength: 200 }),
+                    note: Type.Optional(Type.String({ maxLength: 500 })),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 100 },
+              ),
+            ),
+            materials: Type.Optional(Materials),
+            formData: Type.Optional(FormData),
+            tolerated: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  { material: Type.String({ minLength: 1, maxLength: 200 }), dueDay: Type.String({ maxLength: 10 }) },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 100 },
+              ),
+            ),
+            procedure: Type.Optional(
+              Type.Object({ type: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+            ),
+            extendDays: Type.Optional(Type.Integer()),
+            opinion: Type.Optional(Type.Union([Type.Literal('agree'), Type.Literal('disagree')])),
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+            departments: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 30 })),
           },
           { additionalProperties: false },
         ),

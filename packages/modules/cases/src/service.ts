@@ -1,6 +1,7 @@
 /** Case (办件) lifecycle: application, state transitions, inbox, timeline and public tracking. */
 import { randomInt } from 'node:crypto';
-import { type CatalogItem, latestPublishedItem } from '@yiwang/catalog';
+import { type CatalogItem, getItemVersion, latestPublishedItem } from '@yiwang/catalog';
+import { getDepartment, roleCodesOfAccount } from '@yiwang/org';
 import {
   AppError,
   authorize,
@@ -25,8 +26,11 @@ import {
   type WorkCalendar,
   writeAudit,
 } from '@yiwang/platform';
-import { divisionPrefix } from '@yiwang/shared';
+import { divisionPrefix, maskIdNumber, maskName, maskPhone } from '@yiwang/shared';
 import { sql } from 'kysely';
+import { casesWithFile, fileNotFound, fileRow } from './files.ts';
+import { type MaterialInput, type ProvidedMaterial, requireComplete, resolveMaterials } from './fulfilment.ts';
+import { afterTransition, deadlineNotice } from './notices.ts';
 import {
   CLOCK_STATES,
   findTransition,
@@ -35,10 +39,61 @@ import {
   type Outcome,
   READ,
   type State,
+  TRANSITIONS,
   type Transition,
 } from './workflow.ts';
 
 export const AUTO_ACCEPT_QUEUE = 'cases.auto_accept';
+export const DEADLINE_QUEUE = 'cases.deadline';
+export const UNMASK = 'cases.unmask';
+/** 行政许可法 §42: the head may extend the time limit once, by up to 10 (working) days. */
+export const MAX_EXTENSION_DAYS = 10;
+/** §45 special procedures, and the two suspension reasons of domain reference §2. */
+export const PROCEDURE_TYPES = [
+  'hearing',
+  'tender',
+  'auction',
+  'inspection',
+  'testing',
+  'quarantine',
+  'appraisal',
+  'expert_review',
+  'supplement_in_review',
+  'tolerated_pending',
+] as const;
+export type ProcedureType = (typeof PROCEDURE_TYPES)[number];
+
+export interface SpecialProcedure {
+  type: ProcedureType;
+  reason: string | null;
+  start: string;
+  end: string | null;
+  notifiedAt: string | null;
+}
+export interface CaseStep {
+  name: string;
+  role: string | null;
+  days: number;
+  unit: number;
+  countersign: string[];
+  done: { by: string | null; at: string; opinion: 'agree' | 'disagree'; comment: string | null } | null;
+}
+export interface Countersign {
+  startedAt: string;
+  completedAt: string | null;
+  departments: {
+    departmentId: string;
+    departmentName: string;
+    opinion: 'agree' | 'disagree' | null;
+    comment: string | null;
+    by: string | null;
+    at: string | null;
+  }[];
+}
+export interface SupplementNotice {
+  items: { material: string; note: string }[];
+  requestedAt: string;
+}
 /** 行政许可法 §32: the supplement notice must come within 5 (working) days of receipt. */
 export const SUPPLEMENT_NOTICE_DAYS = 5;
 
@@ -55,7 +110,7 @@ export interface CaseView {
   applicantType: string;
   applicantName: string;
   formData: Record<string, unknown>;
-  materials: unknown[];
+  materials: ProvidedMaterial[];
   state: State;
   outcome: Outcome | null;
   promisedLimit: number;
@@ -68,6 +123,14 @@ export interface CaseView {
   statutoryDueDay: string | null;
   suspendedSince: string | null;
   pauses: Pause[];
+  supplement: SupplementNotice | null;
+  procedures: SpecialProcedure[];
+  steps: CaseStep[];
+  currentStep: number | null;
+  countersign: Countersign | null;
+  extendedDays: number;
+  warnDay: string | null;
+  deadlineFlag: DeadlineStatus | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -113,6 +176,14 @@ function toView(r: any): CaseView {
     statutoryDueDay: r.statutory_due_day ?? null,
     suspendedSince: iso(r.suspended_since),
     pauses: json(r.pauses, []),
+    supplement: json(r.supplement, null),
+    procedures: json(r.procedures, []),
+    steps: json(r.steps, []),
+    currentStep: r.current_step ?? null,
+    countersign: json(r.countersign, null),
+    extendedDays: r.extended_days ?? 0,
+    warnDay: r.warn_day ?? null,
+    deadlineFlag: r.deadline_flag ?? null,
     version: r.version,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
@@ -200,6 +271,7 @@ const endOfDay = (day: string) => new Date(parseDay(day).getTime() + 16 * 3600_0
 export function deadlineStatusOf(cal: WorkCalendar, c: CaseView, today: string): DeadlineStatus {
   if (!c.dueDay || !c.acceptedAt || !CLOCK_STATES.includes(c.state)) return 'normal';
   if (today > c.dueDay) return 'overdue';
+  if (c.warnDay) return today >= c.warnDay ? 'warning' : 'normal';
   const start = dayOf(new Date(c.acceptedAt));
   const working = c.promisedUnit === 1;
   const span = (a: string, b: string) =>
@@ -208,6 +280,16 @@ export function deadlineStatusOf(cal: WorkCalendar, c: CaseView, today: string):
   const used = span(start, today);
   if (total <= 0) return 'warning';
   return used / total >= 0.8 ? 'warning' : 'normal';
+}
+
+/** The first day on which ≥ 80 % of the span from `startDay` to `dueDay` is used (same rule as deadlineStatusOf). */
+export function warnDayOf(cal: WorkCalendar, startDay: string, dueDay: string, unit: number): string {
+  if (unit === 1) {
+    const total = cal.workingDaysBetween(startDay, dueDay);
+    return total <= 0 ? startDay : cal.addWorkingDays(startDay, Math.ceil(total * 0.8));
+  }
+  const total = Math.round((parseDay(dueDay).getTime() - parseDay(startDay).getTime()) / 86_400_000);
+  return dayOf(new Date(parseDay(startDay).getTime() + Math.ceil(total * 0.8) * 86_400_000 + 1));
 }
 
 async function loadRow(db: Db | Tx, id: string) {
@@ -219,12 +301,26 @@ const target = (r: any) => ({
   departmentId: r.department_id,
 });
 
+/** Departments asked to countersign a case (their staff may see and countersign it). */
+const countersignDepartments = (r: any): string[] =>
+  (json<Countersign | null>(r.countersign, null)?.departments ?? []).map((d) => d.departmentId);
+
+const canCountersign = (ctx: Ctx, r: any, openOnly: boolean): string | null => {
+  const cs = json<Countersign | null>(r.countersign, null);
+  if (!cs) return null;
+  const d = cs.departments.find(
+    (x) => (!openOnly || x.opinion === null) && can(ctx.caller, HANDLE, { departmentId: x.departmentId }),
+  );
+  return d?.departmentId ?? null;
+};
+
 /** Owner, or staff allowed to read cases of the case's department; 404 for everyone else. */
 function checkVisible(ctx: Ctx, row: any): void {
   requireSignedIn(ctx);
   if (row.applicant_account_id === ctx.caller.accountId) return;
   if (ctx.caller.accountType === 'staff' || ctx.caller.accountId === 'system') {
     if (can(ctx.caller, READ, target(row)) || can(ctx.caller, HANDLE, target(row))) return;
+    if (countersignDepartments(row).some((d) => can(ctx.caller, HANDLE, { departmentId: d }))) return;
     authorize(ctx, READ, target(row));
   }
   throw notFound('Case', '办件');
@@ -258,13 +354,31 @@ async function insertEvent(
     .execute();
 }
 
+/** The item version a case was filed under. */
+async function itemOf(db: Db | Tx, row: any): Promise<CatalogItem> {
+  const item = await getItemVersion(db as Db, row.task_code, row.task_version);
+  if (!item) throw notFound('Service item', '事项');
+  return item;
+}
+
 // ---------- apply ----------
 
 export interface ApplyInput {
   taskCode: string;
   formData: Record<string, unknown>;
-  materials?: { name: string; ref?: string }[];
+  materials?: MaterialInput[];
   submit?: boolean;
+}
+
+function stepsOf(item: CatalogItem): CaseStep[] {
+  return item.steps.map((s: any) => ({
+    name: s.name,
+    role: s.role ?? null,
+    days: s.days ?? 0,
+    unit: s.unit ?? 1,
+    countersign: Array.isArray(s.countersign) ? s.countersign : [],
+    done: null,
+  }));
 }
 
 export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
@@ -285,11 +399,14 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
   const password = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = crypto.randomUUID();
   const now = new Date();
+  const steps = stepsOf(item);
 
   for (let attempt = 0; ; attempt++) {
     const serialNo = newSerialNo(now);
     try {
       const view = await p.db.transaction().execute(async (tx) => {
+        const materials = await resolveMaterials(tx, ctx, item, input.materials ?? []);
+        if (input.submit) requireComplete(materials);
         await tx
           .insertInto('cases')
           .values({
@@ -305,7 +422,9 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
             applicant_type: type,
             applicant_name: ctx.caller.name ?? '',
             form_data: JSON.stringify(input.formData),
-            materials: JSON.stringify(input.materials ?? []),
+            materials: JSON.stringify(materials),
+            steps: JSON.stringify(steps),
+            current_step: steps.length ? 0 : null,
             state: 'DRAFT',
             promised_limit: item.promisedLimit,
             promised_unit: item.promisedUnit,
@@ -336,12 +455,68 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
   }
 }
 
+/** Changes a draft (form data and/or materials) before submission; the applicant only. */
+export async function updateDraft(
+  p: Platform,
+  ctx: Ctx,
+  caseId: string,
+  input: { formData?: Record<string, unknown>; materials?: MaterialInput[]; expectedVersion: number },
+) {
+  requireSignedIn(ctx);
+  const row = await loadRow(p.db, caseId);
+  if (!row || row.applicant_account_id !== ctx.caller.accountId) throw notFound('Case', '办件');
+  if (row.state !== 'DRAFT') throw conflict('NOT_A_DRAFT', '只能修改草稿', 'Only a draft can be changed', 'state');
+  if (row.version !== input.expectedVersion)
+    throw conflict(
+      'CONCURRENT_UPDATE',
+      '办件已被他人修改，请刷新后重试',
+      'The case was changed meanwhile; reload and retry',
+      'expectedVersion',
+    );
+  const item = await itemOf(p.db, row);
+  if (input.formData) validateForm(item, input.formData);
+  return p.db.transaction().execute(async (tx) => {
+    const materials = input.materials
+      ? await resolveMaterials(tx, ctx, item, input.materials, json(row.materials, []))
+      : json(row.materials, []);
+    const res = await tx
+      .updateTable('cases')
+      .set({
+        ...(input.formData ? { form_data: JSON.stringify(input.formData) } : {}),
+        materials: JSON.stringify(materials),
+        updated_at: new Date().toISOString(),
+        version: sql`version + 1`,
+      })
+      .where('id', '=', caseId)
+      .where('version', '=', input.expectedVersion)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0)
+      throw conflict(
+        'CONCURRENT_UPDATE',
+        '办件已被他人修改，请刷新后重试',
+        'The case was changed meanwhile; reload and retry',
+        'expectedVersion',
+      );
+    await writeAudit(tx, ctx, { action: 'cases.update', objectType: 'case', objectId: caseId });
+    return toView((await loadRow(tx, caseId))!);
+  });
+}
+
 // ---------- act ----------
 
 export interface ActInput {
   action: string;
   reason?: string;
   expectedVersion: number;
+  supplementItems?: { material: string; note?: string }[];
+  materials?: MaterialInput[];
+  formData?: Record<string, unknown>;
+  tolerated?: { material: string; dueDay: string }[];
+  procedure?: { type: string };
+  extendDays?: number;
+  opinion?: 'agree' | 'disagree';
+  comment?: string;
+  departments?: string[];
 }
 
 export async function act(p: Platform, ctx: Ctx, caseId: string, input: ActInput) {
@@ -352,9 +527,11 @@ export async function act(p: Platform, ctx: Ctx, caseId: string, input: ActInput
   if (!row) throw notFound('Case', '办件');
   const isApplicant = row.applicant_account_id === ctx.caller.accountId;
   if (!isApplicant) {
-    // Staff outside the case's department/region get 403 whatever they try; other applicants 404.
-    if (ctx.caller.accountType === 'staff') authorize(ctx, HANDLE, target(row));
-    else if (ctx.caller.accountId !== 'system') throw notFound('Case', '办件');
+    // Staff outside the case's department/region get 403 whatever they try (a countersigning
+    // department only for its countersign); other applicants 404.
+    if (ctx.caller.accountType === 'staff') {
+      if (!(input.action === 'countersign' && canCountersign(ctx, row, false))) authorize(ctx, HANDLE, target(row));
+    } else if (ctx.caller.accountId !== 'system') throw notFound('Case', '办件');
   }
 
   if (row.version !== input.expectedVersion)
@@ -388,7 +565,7 @@ export async function act(p: Platform, ctx: Ctx, caseId: string, input: ActInput
     throw badRequest('VALIDATION', '此操作须填写理由', `Action ${t.action} requires a reason`, 'reason');
 
   return p.db.transaction().execute(async (tx) => {
-    await applyTransition(tx, ctx, row, t, { reason, expectedVersion: input.expectedVersion });
+    await applyTransition(tx, ctx, row, t, { reason, expectedVersion: input.expectedVersion, input });
     return toView((await loadRow(tx, caseId))!);
   });
 }
@@ -404,11 +581,24 @@ function checkActor(ctx: Ctx, t: Transition, row: any): void {
       (e as any).auditObject = row.id;
       throw e;
     }
+    if (t.action === 'countersign') {
+      if (!canCountersign(ctx, row, false)) authorize(ctx, t.permission ?? HANDLE, { departmentId: '-' });
+      return;
+    }
     authorize(ctx, t.permission ?? HANDLE, target(row));
   } else if (ctx.caller.accountId !== 'system') {
     throw forbidden('SYSTEM_ACTION', '此操作由系统自动执行', 'This action is performed by the system only');
   }
 }
+
+const validDay = (d: unknown): d is string =>
+  typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(parseDay(d).getTime());
+
+const opinionOf = (input: ActInput): 'agree' | 'disagree' => {
+  if (input.opinion !== 'agree' && input.opinion !== 'disagree')
+    throw badRequest('VALIDATION', '请选择意见（同意/不同意）', 'Choose an opinion: agree or disagree', 'opinion');
+  return input.opinion;
+};
 
 /** One transition inside `tx`: guarded update (optimistic lock), event, audit, side effects. */
 async function applyTransition(
@@ -416,9 +606,11 @@ async function applyTransition(
   ctx: Ctx,
   row: any,
   t: Transition,
-  opts: { reason?: string | null; expectedVersion?: number },
+  opts: { reason?: string | null; expectedVersion?: number; input?: ActInput },
 ): Promise<void> {
   const now = new Date();
+  const today = dayOf(now);
+  const input: ActInput = opts.input ?? { action: t.action, expectedVersion: row.version };
   const set: Record<string, unknown> = { state: t.to, updated_at: now.toISOString() };
   const detail: Record<string, unknown> = {};
   if (t.outcome) set.outcome = t.outcome;
@@ -427,42 +619,299 @@ async function applyTransition(
     cal ??= await loadCalendar(tx);
     return cal;
   };
+  let item: CatalogItem | null = null;
+  const itemNow = async () => {
+    item ??= await itemOf(tx, row);
+    return item;
+  };
+  const materials = json<ProvidedMaterial[]>(row.materials, []);
+  const countersign = json<Countersign | null>(row.countersign, null);
+  const countersignOpen = !!countersign && !countersign.completedAt;
+  const deadlines: { warnDay: string; dueDay: string }[] = [];
 
   switch (t.action) {
+    case 'submit':
+      requireComplete(materials);
+      break;
+    case 'resubmit': {
+      if (input.formData) {
+        validateForm(await itemNow(), input.formData);
+        set.form_data = JSON.stringify(input.formData);
+      }
+      const next = input.materials?.length
+        ? await resolveMaterials(tx, ctx, await itemNow(), input.materials, materials)
+        : materials;
+      requireComplete(next);
+      set.materials = JSON.stringify(next);
+      break;
+    }
     case 'receive':
       set.received_at = now.toISOString();
       break;
+    case 'request_supplement': {
+      const items = input.supplementItems ?? [];
+      if (!items.length)
+        throw badRequest(
+          'VALIDATION',
+          '补正告知须一次性列明全部需补正的材料',
+          'The supplement notice must list every material to supplement',
+          'supplementItems',
+        );
+      const seen = new Set<string>();
+      items.forEach((i, n) => {
+        if (!materials.some((m) => m.name === i.material))
+          throw badRequest(
+            'VALIDATION',
+            `事项没有材料“${i.material}”`,
+            `The item has no material "${i.material}"`,
+            `supplementItems.${n}.material`,
+          );
+        if (seen.has(i.material))
+          throw badRequest('VALIDATION', '材料重复', 'Material listed twice', `supplementItems.${n}.material`);
+        seen.add(i.material);
+      });
+      const notice: SupplementNotice = {
+        items: items.map((i) => ({ material: i.material, note: i.note?.trim() ?? '' })),
+        requestedAt: now.toISOString(),
+      };
+      set.supplement = JSON.stringify(notice);
+      detail.supplementItems = notice.items;
+      break;
+    }
+    case 'supplement': {
+      const notice = json<SupplementNotice | null>(row.supplement, null);
+      const given = input.materials ?? [];
+      for (const i of notice?.items ?? [])
+        if (!given.some((g) => g.name === i.material))
+          throw badRequest(
+            'MATERIAL_MISSING',
+            `请补正材料：${i.material}`,
+            `Supplement the material "${i.material}"`,
+            `materials.${i.material}`,
+          );
+      const next = await resolveMaterials(tx, ctx, await itemNow(), given, materials, { supplemented: true });
+      set.materials = JSON.stringify(next);
+      set.supplement = null;
+      detail.supplemented = given.map((g) => g.name);
+      break;
+    }
     case 'accept':
     case 'auto_accept': {
+      let next = materials;
+      if (t.action === 'accept' && input.tolerated?.length) {
+        next = materials.map((m) => ({ ...m }));
+        input.tolerated.forEach((tol, n) => {
+          const m = next.find((x) => x.name === tol.material);
+          if (m?.status !== 'missing')
+            throw badRequest(
+              'VALIDATION',
+              `只有缺少的材料可以容缺：${tol.material}`,
+              `Only a missing material can be tolerated: ${tol.material}`,
+              `tolerated.${n}.material`,
+            );
+          if (!validDay(tol.dueDay) || tol.dueDay < today)
+            throw badRequest(
+              'VALIDATION',
+              '容缺材料的补齐日期须为今天或以后的日期',
+              'The due day of a tolerated material must be today or later',
+              `tolerated.${n}.dueDay`,
+            );
+          m!.status = 'tolerated';
+          m!.toleratedUntil = tol.dueDay;
+        });
+        detail.tolerated = input.tolerated;
+      }
+      if (t.action === 'accept') requireComplete(next);
+      set.materials = JSON.stringify(next);
       // §32: an automatic acceptance counts from the day of receipt.
       const start = t.action === 'auto_accept' && row.received_at ? new Date(row.received_at) : now;
       const c = await calendar();
       set.accepted_at = start.toISOString();
       set.due_day = limitEnd(c, start, row.promised_limit, row.promised_unit);
       set.statutory_due_day = limitEnd(c, start, row.statutory_limit, row.statutory_unit);
+      set.warn_day = warnDayOf(c, dayOf(start), set.due_day as string, row.promised_unit);
+      deadlines.push({ warnDay: set.warn_day as string, dueDay: set.due_day as string });
       detail.dueDay = set.due_day;
       break;
     }
-    case 'suspend':
-      set.suspended_since = now.toISOString();
+    case 'provide_materials': {
+      const given = input.materials ?? [];
+      if (!given.length) throw badRequest('VALIDATION', '请提供材料', 'Provide at least one material', 'materials');
+      given.forEach((g, n) => {
+        if (materials.find((m) => m.name === g.name)?.status !== 'tolerated')
+          throw badRequest(
+            'VALIDATION',
+            `材料“${g.name}”不是容缺材料`,
+            `"${g.name}" is not a tolerated material`,
+            `materials.${n}.name`,
+          );
+      });
+      set.materials = JSON.stringify(
+        await resolveMaterials(tx, ctx, await itemNow(), given, materials, { supplemented: true }),
+      );
+      detail.provided = given.map((g) => g.name);
       break;
+    }
+    case 'suspend': {
+      const type = input.procedure?.type;
+      if (!type || !(PROCEDURE_TYPES as readonly string[]).includes(type))
+        throw badRequest(
+          'VALIDATION',
+          '请选择特别程序类型',
+          `Choose a special procedure type: ${PROCEDURE_TYPES.join(', ')}`,
+          'procedure.type',
+        );
+      const procedures = json<SpecialProcedure[]>(row.procedures, []);
+      // §45: the applicant is told in writing; the notification below is that notice.
+      procedures.push({
+        type: type as ProcedureType,
+        reason: opts.reason ?? null,
+        start: now.toISOString(),
+        end: null,
+        notifiedAt: now.toISOString(),
+      });
+      set.procedures = JSON.stringify(procedures);
+      set.suspended_since = now.toISOString();
+      detail.procedure = type;
+      break;
+    }
     case 'resume': {
       const c = await calendar();
       const from = dayOf(new Date(row.suspended_since ?? now));
-      const to = dayOf(now);
+      const to = today;
       // Working days that passed while suspended (after the day of suspension, up to today).
       const paused = c.workingDaysBetween(from, to);
       const pauses = [...json<Pause[]>(row.pauses, []), { from, to }];
+      const procedures = json<SpecialProcedure[]>(row.procedures, []);
+      const open = procedures.findLast((x) => x.end === null);
+      if (open) open.end = now.toISOString();
+      set.procedures = JSON.stringify(procedures);
       set.pauses = JSON.stringify(pauses);
       set.suspended_since = null;
       if (row.due_day && paused > 0) set.due_day = c.addWorkingDays(row.due_day, paused);
       if (row.statutory_due_day && paused > 0) set.statutory_due_day = c.addWorkingDays(row.statutory_due_day, paused);
+      if (row.warn_day && paused > 0) set.warn_day = c.addWorkingDays(row.warn_day, paused);
+      if (set.due_day)
+        deadlines.push({ warnDay: (set.warn_day ?? row.warn_day) as string, dueDay: set.due_day as string });
       detail.pausedWorkingDays = paused;
       detail.dueDay = set.due_day ?? row.due_day;
       break;
     }
+    case 'extend': {
+      const n = input.extendDays;
+      if (!Number.isInteger(n) || n! < 1 || n! > MAX_EXTENSION_DAYS)
+        throw badRequest(
+          'VALIDATION',
+          `延长期限须为 1 至 ${MAX_EXTENSION_DAYS} 个工作日`,
+          `The extension must be 1 to ${MAX_EXTENSION_DAYS} working days`,
+          'extendDays',
+        );
+      if ((row.extended_days ?? 0) > 0)
+        throw conflict(
+          'ALREADY_EXTENDED',
+          '办理期限只能延长一次',
+          'The time limit can be extended only once',
+          'extendDays',
+        );
+      const c = await calendar();
+      set.extended_days = n;
+      if (row.due_day) set.due_day = c.addWorkingDays(row.due_day, n!);
+      if (row.statutory_due_day) set.statutory_due_day = c.addWorkingDays(row.statutory_due_day, n!);
+      if (row.accepted_at && set.due_day)
+        set.warn_day = warnDayOf(c, dayOf(new Date(row.accepted_at)), set.due_day as string, 1);
+      if (set.due_day) deadlines.push({ warnDay: set.warn_day as string, dueDay: set.due_day as string });
+      detail.extendDays = n;
+      detail.dueDay = set.due_day;
+      break;
+    }
+    case 'complete_step': {
+      const steps = json<CaseStep[]>(row.steps, []);
+      const i = row.current_step as number | null;
+      if (i === null || i === undefined || !steps[i])
+        throw conflict('NO_STEP_PENDING', '没有待办理的环节', 'No review step is pending', 'action');
+      const step = steps[i]!;
+      if (step.role && ctx.caller.accountId !== 'system') {
+        const roles = await roleCodesOfAccount(tx as unknown as Db, ctx.caller.accountId!);
+        if (!roles.includes(step.role))
+          throw forbidden(
+            'STEP_ROLE',
+            `环节“${step.name}”须由角色 ${step.role} 办理`,
+            `Step "${step.name}" must be done by role ${step.role}`,
+          );
+      }
+      step.done = {
+        by: ctx.caller.name,
+        at: now.toISOString(),
+        opinion: opinionOf(input),
+        comment: input.comment?.trim() || null,
+      };
+      const next = steps.findIndex((x, k) => k > i && !x.done);
+      set.steps = JSON.stringify(steps);
+      set.current_step = next === -1 ? null : next;
+      detail.step = step.name;
+      detail.opinion = step.done.opinion;
+      break;
+    }
+    case 'countersign_start': {
+      if (countersignOpen) throw conflict('COUNTERSIGN_OPEN', '会签尚未结束', 'A countersign is still open', 'action');
+      const ids = [...new Set(input.departments ?? [])];
+      if (!ids.length)
+        throw badRequest('VALIDATION', '请选择会签部门', 'Choose the departments to countersign', 'departments');
+      const departments: Countersign['departments'] = [];
+      for (const [n, id] of ids.entries()) {
+        const d = await getDepartment(tx as unknown as Db, id);
+        if (!d || id === row.department_id)
+          throw badRequest('VALIDATION', '会签部门无效', 'Invalid countersign department', `departments.${n}`);
+        departments.push({
+          departmentId: d.id,
+          departmentName: d.name,
+          opinion: null,
+          comment: null,
+          by: null,
+          at: null,
+        });
+      }
+      set.countersign = JSON.stringify({ startedAt: now.toISOString(), completedAt: null, departments });
+      detail.departments = departments.map((d) => d.departmentName);
+      break;
+    }
+    case 'countersign': {
+      const dep = canCountersign(ctx, row, true);
+      if (!countersignOpen || !dep)
+        throw conflict('NO_COUNTERSIGN', '没有待您会签的事项', 'There is no open countersign for you', 'action');
+      const cs = countersign!;
+      const d = cs.departments.find((x) => x.departmentId === dep)!;
+      d.opinion = opinionOf(input);
+      d.comment = input.comment?.trim() || null;
+      d.by = ctx.caller.name;
+      d.at = now.toISOString();
+      if (cs.departments.every((x) => x.opinion !== null)) cs.completedAt = now.toISOString();
+      set.countersign = JSON.stringify(cs);
+      detail.department = d.departmentName;
+      detail.opinion = d.opinion;
+      break;
+    }
+    case 'approve':
+    case 'deny':
+      if (countersignOpen)
+        throw conflict('COUNTERSIGN_OPEN', '会签尚未结束，不能作出决定', 'A countersign is still open', 'action');
+      if (t.action === 'approve') {
+        const pending = materials.find((m) => m.status === 'tolerated');
+        if (pending)
+          throw conflict(
+            'TOLERATED_PENDING',
+            `容缺材料尚未补齐：${pending.name}`,
+            `A tolerated material is still missing: ${pending.name}`,
+            `materials.${pending.name}`,
+          );
+      }
+      break;
   }
   if (t.vendorStatus) detail.vendorStatus = t.vendorStatus;
+  if (CLOCK_STATES.includes(t.to) || t.to === 'DECIDED') {
+    // A flag set by a deadline job describes the old deadline only.
+    if (deadlines.length || !CLOCK_STATES.includes(t.to)) set.deadline_flag = null;
+  }
 
   const expected = opts.expectedVersion ?? row.version;
   const res = await tx
@@ -492,16 +941,32 @@ async function applyTransition(
     objectId: row.id,
     detail: { from: row.state, to: t.to, version: expected + 1, ...(t.outcome ? { outcome: t.outcome } : {}) },
   });
-  if (t.action === 'receive') {
+  if (t.action === 'receive' || t.action === 'supplement') {
+    // §32 counts from receipt, and again from the receipt of the supplemented materials.
     const c = await calendar();
-    const lastDay = c.addWorkingDays(dayOf(now), SUPPLEMENT_NOTICE_DAYS);
+    const lastDay = c.addWorkingDays(today, SUPPLEMENT_NOTICE_DAYS);
     await enqueue(
       tx,
       AUTO_ACCEPT_QUEUE,
       { caseId: row.id },
-      { runAt: endOfDay(lastDay), uniqueKey: `auto_accept:${row.id}` },
+      { runAt: endOfDay(lastDay), uniqueKey: `auto_accept:${row.id}:${expected + 1}` },
     );
   }
+  for (const d of deadlines) {
+    await enqueue(
+      tx,
+      DEADLINE_QUEUE,
+      { caseId: row.id, kind: 'warning', dueDay: d.dueDay },
+      { runAt: parseDay(d.warnDay), uniqueKey: `deadline:${row.id}:warning:${d.dueDay}` },
+    );
+    await enqueue(
+      tx,
+      DEADLINE_QUEUE,
+      { caseId: row.id, kind: 'overdue', dueDay: d.dueDay },
+      { runAt: endOfDay(d.dueDay), uniqueKey: `deadline:${row.id}:overdue:${d.dueDay}` },
+    );
+  }
+  await afterTransition(tx, ctx, row, t, opts.reason ?? null);
 }
 
 /** Job handler of 'cases.auto_accept': applies §32 only if the case is still RECEIVED. */
@@ -518,7 +983,99 @@ export async function autoAccept(p: Platform, ctx: Ctx, caseId: string): Promise
   }
 }
 
+/**
+ * Job handler of 'cases.deadline': flags the case 'warning' (80 % of the time limit used) or
+ * 'overdue' when its clock still runs towards the same due day, audits it and tells the staff
+ * who last handled it. A job for a due day that moved (suspension, extension) does nothing.
+ */
+export async function deadlineReached(
+  p: Platform,
+  ctx: Ctx,
+  payload: { caseId: string; kind: 'warning' | 'overdue'; dueDay: string },
+): Promise<boolean> {
+  return p.db.transaction().execute(async (tx) => {
+    const row = await tx
+      .selectFrom('cases')
+      .selectAll()
+      .where('id', '=', payload.caseId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row || !CLOCK_STATES.includes(row.state) || row.due_day !== payload.dueDay) return false;
+    if (row.deadline_flag === payload.kind || (row.deadline_flag === 'overdue' && payload.kind === 'warning'))
+      return false;
+    await tx.updateTable('cases').set({ deadline_flag: payload.kind }).where('id', '=', row.id).execute();
+    await writeAudit(tx, ctx, {
+      action: `cases.deadline_${payload.kind}`,
+      objectType: 'case',
+      objectId: row.id,
+      detail: { dueDay: row.due_day },
+    });
+    await deadlineNotice(tx, row, payload.kind);
+    return true;
+  });
+}
+
 // ---------- reading ----------
+
+const maskAddress = (a: string) => {
+  const m = a.match(/^.*?(区|县|旗|市辖区)/);
+  return m ? `${m[0]}****` : `${a.slice(0, 6)}****`;
+};
+
+/** Personal fields of an application form, by property name, and how each is masked (GB/T 37964 suppression). */
+const PERSONAL_FIELDS: [RegExp, (v: string) => string][] = [
+  [/id_?(number|no|card)|证件号|身份证/i, maskIdNumber],
+  [/phone|mobile|tel|电话|手机/i, maskPhone],
+  [/address|addr|住址|地址/i, maskAddress],
+  [
+    /^(applicant_?name|name|contact_?name|contact|legal_?representative|agent_?name|child_?name|father_?name|mother_?name|guardian_?name|person_?name)$/i,
+    maskName,
+  ],
+];
+
+export function maskFormData(formData: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(formData)) {
+    const rule = typeof v === 'string' ? PERSONAL_FIELDS.find(([re]) => re.test(k)) : undefined;
+    out[k] = rule ? rule[1](v as string) : v;
+  }
+  return out;
+}
+
+/** The view for this caller: staff see personal data masked (unmasking is a separate, audited call). */
+function viewFor(ctx: Ctx, row: any): CaseView & { masked: boolean } {
+  const v = toView(row);
+  if (row.applicant_account_id === ctx.caller.accountId) return { ...v, masked: false };
+  return { ...v, applicantName: maskName(v.applicantName), formData: maskFormData(v.formData), masked: true };
+}
+
+/** The actions this caller may take on the case now (what the UI offers as buttons). */
+export function allowedActions(ctx: Ctx, row: any): string[] {
+  const out: string[] = [];
+  const isApplicant = row.applicant_account_id === ctx.caller.accountId;
+  const cs = json<Countersign | null>(row.countersign, null);
+  const csOpen = !!cs && !cs.completedAt;
+  const materials = json<ProvidedMaterial[]>(row.materials, []);
+  for (const t of TRANSITIONS) {
+    if (!t.from.includes(row.state) || out.includes(t.action)) continue;
+    if (t.actor === 'applicant') {
+      if (!isApplicant) continue;
+    } else if (t.actor === 'staff') {
+      if (ctx.caller.accountType !== 'staff') continue;
+      if (t.action === 'countersign') {
+        if (!csOpen || !canCountersign(ctx, row, true)) continue;
+      } else if (!can(ctx.caller, t.permission ?? HANDLE, target(row))) continue;
+    } else continue;
+    if (t.action === 'countersign_start' && csOpen) continue;
+    if ((t.action === 'approve' || t.action === 'deny') && csOpen) continue;
+    if (t.action === 'approve' && materials.some((m) => m.status === 'tolerated')) continue;
+    if (t.action === 'complete_step' && (row.current_step === null || row.current_step === undefined)) continue;
+    if (t.action === 'extend' && (row.extended_days ?? 0) > 0) continue;
+    if (t.action === 'provide_materials' && !materials.some((m) => m.status === 'tolerated')) continue;
+    out.push(t.action);
+  }
+  return out;
+}
 
 export async function get(p: Platform, ctx: Ctx, id: string) {
   const row = await loadRow(p.db, id);
@@ -527,9 +1084,59 @@ export async function get(p: Platform, ctx: Ctx, id: string) {
     throw notFound('Case', '办件');
   }
   checkVisible(ctx, row);
-  const view = toView(row);
+  const view = viewFor(ctx, row);
   const cal = await loadCalendar(p.db);
-  return { ...view, deadlineStatus: deadlineStatusOf(cal, view, dayOf(new Date())) };
+  return {
+    ...view,
+    deadlineStatus: deadlineStatusOf(cal, view, dayOf(new Date())),
+    allowedActions: allowedActions(ctx, row),
+  };
+}
+
+/** Applicant data and form in clear, for staff whose role may see it; every call is audited. */
+export async function unmask(p: Platform, ctx: Ctx, id: string) {
+  requireSignedIn(ctx);
+  const row = await loadRow(p.db, id);
+  if (!row) throw notFound('Case', '办件');
+  checkVisible(ctx, row);
+  if (row.applicant_account_id !== ctx.caller.accountId) authorize(ctx, UNMASK, target(row));
+  await p.db.transaction().execute((tx) =>
+    writeAudit(tx, ctx, {
+      action: 'cases.unmask',
+      objectType: 'case',
+      objectId: id,
+      detail: { serialNo: row.serial_no },
+    }),
+  );
+  return { applicantName: row.applicant_name as string, formData: json<Record<string, unknown>>(row.form_data, {}) };
+}
+
+/** A material file: its uploader, or staff who may see a case that holds it (audited). */
+export async function readFile(p: Platform, ctx: Ctx, fileId: string) {
+  requireSignedIn(ctx);
+  const f: any = await fileRow(p.db, fileId);
+  if (!f) throw fileNotFound();
+  if (f.owner_account_id !== ctx.caller.accountId) {
+    const holders = await casesWithFile(p.db, fileId);
+    const visible = holders.find((r) => {
+      try {
+        checkVisible(ctx, r);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!visible) throw fileNotFound();
+    await p.db.transaction().execute((tx) =>
+      writeAudit(tx, ctx, {
+        action: 'cases.file.read',
+        objectType: 'case_file',
+        objectId: fileId,
+        detail: { caseId: visible.id },
+      }),
+    );
+  }
+  return { name: f.name as string, mime: f.mime as string, content: Buffer.from(f.content) };
 }
 
 export async function timeline(p: Platform, ctx: Ctx, id: string) {
@@ -545,6 +1152,9 @@ export async function timeline(p: Platform, ctx: Ctx, id: string) {
 
 export interface InboxQuery {
   state?: string;
+  q?: string;
+  deadline?: DeadlineStatus;
+  departmentId?: string;
   page?: number;
   pageSize?: number;
 }
@@ -558,8 +1168,29 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   const handle = scopesOf(ctx.caller, HANDLE);
   const scopes = read === null || handle === null ? null : [...read, ...handle];
   if (scopes !== null && scopes.length === 0) authorize(ctx, READ);
+  const today = dayOf(new Date());
   let base = p.db.selectFrom('cases').where('state', '<>', 'DRAFT');
   if (q.state) base = base.where('state', '=', q.state);
+  if (q.departmentId) base = base.where('department_id', '=', q.departmentId);
+  const kw = q.q?.trim();
+  if (kw)
+    base = base.where((eb) =>
+      eb.or([eb('serial_no', '=', kw), eb('item_name', 'like', `%${kw.replace(/[%_\\]/g, '\\$&')}%`)]),
+    );
+  if (q.deadline) {
+    const clock = CLOCK_STATES as State[];
+    if (q.deadline === 'overdue') base = base.where('state', 'in', clock).where('due_day', '<', today);
+    else if (q.deadline === 'warning')
+      base = base.where('state', 'in', clock).where('due_day', '>=', today).where('warn_day', '<=', today);
+    else
+      base = base.where((eb) =>
+        eb.or([
+          eb('state', 'not in', clock),
+          eb('due_day', 'is', null),
+          eb.and([eb('due_day', '>=', today), eb.or([eb('warn_day', 'is', null), eb('warn_day', '>', today)])]),
+        ]),
+      );
+  }
   if (scopes !== null)
     base = base.where((eb) =>
       eb.or(
@@ -580,10 +1211,9 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
     .offset((page - 1) * pageSize)
     .execute();
   const cal = await loadCalendar(p.db);
-  const today = dayOf(new Date());
   return {
     items: rows.map((r) => {
-      const v = toView(r);
+      const v = viewFor(ctx, r);
       return { ...v, deadlineStatus: deadlineStatusOf(cal, v, today) };
     }),
     total: Number(n),
@@ -592,11 +1222,12 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   };
 }
 
-export async function mine(p: Platform, ctx: Ctx, q: { page?: number; pageSize?: number }) {
+export async function mine(p: Platform, ctx: Ctx, q: { state?: string; page?: number; pageSize?: number }) {
   requireSignedIn(ctx);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
-  const base = p.db.selectFrom('cases').where('applicant_account_id', '=', ctx.caller.accountId);
+  let base = p.db.selectFrom('cases').where('applicant_account_id', '=', ctx.caller.accountId);
+  if (q.state) base = base.where('state', '=', q.state);
   const { n } = (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()) as any;
   const rows = await base
     .selectAll()

@@ -93,7 +93,26 @@ export const TRANSITIONS: readonly Transition[] = Object.freeze([
   staff({ action: 'void', from: BEFORE_DECISION, to: 'VOIDED', requires: ['reason'] }),
   // 行政许可法 §32: no supplement notice within 5 working days → accepted from the day of receipt.
   { action: 'auto_accept', from: ['RECEIVED'], to: 'ACCEPTED', actor: 'system', vendorStatus: 3 },
+  // Steps inside REVIEWING (the state does not change): review steps of the item version,
+  // parallel countersign by other departments, and the §42 extension.
+  staff({ action: 'complete_step', from: ['REVIEWING'], to: 'REVIEWING' }),
+  staff({ action: 'countersign_start', from: ['REVIEWING'], to: 'REVIEWING' }),
+  staff({ action: 'countersign', from: ['REVIEWING'], to: 'REVIEWING' }),
+  staff({ action: 'extend', from: ['REVIEWING'], to: 'REVIEWING', requires: ['reason'] }),
+  // 容缺受理: the applicant hands in tolerated materials after acceptance (state unchanged).
+  ...(['ACCEPTED', 'REVIEWING', 'SUSPENDED'] as const).map(
+    (s): Transition => ({ action: 'provide_materials', from: [s], to: s, actor: 'applicant' }),
+  ),
 ] satisfies Transition[]);
+
+/** Actions that keep the case in its state (steps within a state). */
+export const IN_STATE_ACTIONS: readonly string[] = [
+  'complete_step',
+  'countersign_start',
+  'countersign',
+  'extend',
+  'provide_materials',
+];
 
 export const ACTIONS: readonly string[] = Object.freeze([...new Set(TRANSITIONS.map((t) => t.action))]);
 export type Action = (typeof ACTIONS)[number];

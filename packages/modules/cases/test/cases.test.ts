@@ -2,6 +2,7 @@ import { dayOf, loadCalendar } from '@yiwang/platform';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { warnDayOf } from '../src/service.ts';
 import { ACTIONS, findTransition, STATES, type State, TRANSITIONS } from '../src/workflow.ts';
 
 let rt: TestRuntime;
@@ -52,8 +53,31 @@ const row = (id: string) =>
 
 const FORM = { applicantName: '张三', phone: '13800138000', address: '禅城区岭南大道' };
 
+/** A small valid PDF uploaded by `token`; answers the file's id. */
+async function uploadPdf(token: string, name = '申请表.pdf'): Promise<string> {
+  const boundary = '----yw-test-boundary';
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    pdf,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await rt.app.inject({
+    method: 'POST',
+    url: '/api/v1/cases/files',
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
 async function newCase(opts: { submit?: boolean; token?: string } = {}) {
-  const r = await api(opts.token ?? citizenA, 'POST', '', { taskCode, formData: FORM, submit: opts.submit ?? true });
+  const token = opts.token ?? citizenA;
+  const materials = [{ name: '申请表', fileIds: [await uploadPdf(token)] }];
+  const r = await api(token, 'POST', '', { taskCode, formData: FORM, materials, submit: opts.submit ?? true });
   expect(r.status, r.raw).toBe(201);
   return { id: r.body.case.id as string, serialNo: r.body.case.serialNo as string, password: r.body.queryPassword };
 }
@@ -61,7 +85,20 @@ async function newCase(opts: { submit?: boolean; token?: string } = {}) {
 /** Acts with the current version (read from the database). */
 async function act(token: string, id: string, action: string, reason?: string) {
   const { version } = await row(id);
-  return api(token, 'POST', `/${id}/actions`, { action, expectedVersion: version, ...(reason ? { reason } : {}) });
+  return api(token, 'POST', `/${id}/actions`, {
+    action,
+    expectedVersion: version,
+    ...(reason ? { reason } : {}),
+    ...(await inputsFor(action)),
+  });
+}
+
+/** What an action needs besides a reason (the notice's list, the supplemented files, the procedure). */
+async function inputsFor(action: string): Promise<Record<string, unknown>> {
+  if (action === 'request_supplement') return { supplementItems: [{ material: '申请表', note: '缺少签名' }] };
+  if (action === 'supplement') return { materials: [{ name: '申请表', fileIds: [await uploadPdf(citizenA)] }] };
+  if (action === 'suspend') return { procedure: { type: 'expert_review' } };
+  return {};
 }
 
 async function step(token: string, id: string, action: string, reason?: string) {
@@ -70,7 +107,7 @@ async function step(token: string, id: string, action: string, reason?: string) 
   return r.body;
 }
 
-const APPLICANT_ACTIONS = new Set(['submit', 'resubmit', 'supplement', 'withdraw']);
+const APPLICANT_ACTIONS = new Set(['submit', 'resubmit', 'supplement', 'withdraw', 'provide_materials']);
 const tokenFor = (action: string) => (APPLICANT_ACTIONS.has(action) ? citizenA : window01);
 
 /** The actions that lead a new case to each state. */
@@ -188,9 +225,11 @@ describe('workflow data', () => {
     expect(allowed('PRE_REVIEW_RETURNED')).toBe(`resubmit,${before}`);
     expect(allowed('RECEIVED')).toBe(`accept,auto_accept,refuse,request_supplement,${before}`);
     expect(allowed('SUPPLEMENT_NOTICE')).toBe(`supplement,${before}`);
-    expect(allowed('ACCEPTED')).toBe(`start_review,${before}`);
-    expect(allowed('REVIEWING')).toBe(`approve,deny,suspend,${before}`);
-    expect(allowed('SUSPENDED')).toBe(`resume,${before}`);
+    expect(allowed('ACCEPTED')).toBe(`provide_materials,start_review,${before}`);
+    expect(allowed('REVIEWING')).toBe(
+      `approve,complete_step,countersign,countersign_start,deny,extend,provide_materials,suspend,${before}`,
+    );
+    expect(allowed('SUSPENDED')).toBe(`provide_materials,resume,${before}`);
     expect(allowed('DECIDED')).toBe('conclude');
     expect(allowed('COMPLETED')).toBe('deliver');
     for (const s of ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'] as State[]) expect(allowed(s)).toBe('');
@@ -198,7 +237,10 @@ describe('workflow data', () => {
       if (t.actor === 'staff') expect(t.permission).toBe('cases.handle');
       for (const s of t.from) expect(STATES).toContain(s);
     }
-    for (const a of ['return', 'request_supplement', 'refuse', 'suspend', 'deny', 'void'])
+    // Steps inside a state leave it unchanged.
+    for (const a of ['complete_step', 'countersign_start', 'countersign', 'extend', 'provide_materials'])
+      for (const t of TRANSITIONS.filter((x) => x.action === a)) expect(t.to).toBe(t.from[0]);
+    for (const a of ['return', 'request_supplement', 'refuse', 'suspend', 'deny', 'void', 'extend'])
       expect(TRANSITIONS.find((t) => t.action === a)!.requires).toEqual(['reason']);
   });
 });
@@ -378,7 +420,20 @@ describe('who may act', () => {
   it('approver01 handles cases of their own department (and window01 may not)', async () => {
     expect(marketTask, 'seeded market item for persons').toBeTruthy();
     const formData = Object.fromEntries(marketTask.fields.map((f) => [f, f === 'phone' ? '13800138000' : '测试']));
-    const created = await api(citizenA, 'POST', '', { taskCode: marketTask.taskCode, formData, submit: true });
+    const guide = (await rt.app.inject({ method: 'GET', url: `/api/v1/catalog/items/${marketTask.taskCode}` })).json();
+    const materials = [];
+    for (const m of guide.materials.filter((x: any) => x.required))
+      materials.push(
+        m.fulfilment === 'COMMITMENT'
+          ? { name: m.name, fulfilment: 'COMMITMENT', commitment: true }
+          : { name: m.name, fileIds: [await uploadPdf(citizenA)] },
+      );
+    const created = await api(citizenA, 'POST', '', {
+      taskCode: marketTask.taskCode,
+      formData,
+      materials,
+      submit: true,
+    });
     expect(created.status, created.raw).toBe(201);
     const id = created.body.case.id;
     expect((await act(window01, id, 'pre_review')).status).toBe(403);
@@ -465,7 +520,7 @@ describe('deadlines', () => {
     const job = await rt.platform.db
       .selectFrom('jobs')
       .selectAll()
-      .where('unique_key', '=', `auto_accept:${c.id}`)
+      .where('unique_key', 'like', `auto_accept:${c.id}:%`)
       .executeTakeFirstOrThrow();
     expect(job.queue).toBe('cases.auto_accept');
     const cal = await loadCalendar(rt.platform.db);
@@ -505,7 +560,7 @@ describe('deadlines', () => {
     await rt.platform.db
       .updateTable('jobs')
       .set({ run_at: new Date(Date.now() - 60_000).toISOString() })
-      .where('unique_key', '=', `auto_accept:${c.id}`)
+      .where('unique_key', 'like', `auto_accept:${c.id}:%`)
       .execute();
     await runJobs();
     await expect
@@ -515,7 +570,7 @@ describe('deadlines', () => {
             await rt.platform.db
               .selectFrom('jobs')
               .select('status')
-              .where('unique_key', '=', `auto_accept:${c.id}`)
+              .where('unique_key', 'like', `auto_accept:${c.id}:%`)
               .executeTakeFirstOrThrow()
           ).status,
         { timeout: 5000 },
@@ -564,7 +619,11 @@ describe('deadlines', () => {
       d = dayOf(new Date(Date.now() - i * 86_400_000));
     await rt.platform.db
       .updateTable('cases')
-      .set({ accepted_at: `${d}T04:00:00.000Z`, due_day: cal.addWorkingDays(d, 5) })
+      .set({
+        accepted_at: `${d}T04:00:00.000Z`,
+        due_day: cal.addWorkingDays(d, 5),
+        warn_day: warnDayOf(cal, d, cal.addWorkingDays(d, 5), 1),
+      })
       .where('id', '=', warning.id)
       .execute();
     const normal = await caseIn('ACCEPTED');

@@ -8,7 +8,17 @@ import { seed } from './seed.ts';
 export { orgMigrations } from './migrations.ts';
 export { isKnownPermission, PERMISSIONS } from './permissions.ts';
 export type { Department, Division, GeoPolygon, Grid, Role, StaffGrant, StaffRow } from './repository.ts';
-export { getDepartment, getDivision, getStaff, staffByAccount } from './repository.ts';
+/** Read by the catalog module (implementing departments, countersign departments, step roles). */
+export {
+  getDepartment,
+  getDivision,
+  getStaff,
+  listDepartments,
+  listRoles,
+  roleByCode,
+  roleCodesOfAccount,
+  staffByAccount,
+} from './repository.ts';
 export { DEMO_ADMIN_TOTP, DEMO_CHANCHENG_TOTP, DEMO_PASSWORD } from './seed.ts';
 export { locateGrid } from './service.ts';
 

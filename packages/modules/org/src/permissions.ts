@@ -12,6 +12,9 @@ export const PERMISSIONS: readonly string[] = Object.freeze([
   'calendar.manage',
   'cases.handle',
   'cases.read',
+  'cases.unmask',
+  'evaluation.manage',
+  'notifications.outbox',
 ]);
 
 export const ALL_PERMISSIONS = '*';

@@ -593,3 +593,16 @@ export async function updateRole(db: Q, r: Role): Promise<void> {
     .where('id', '=', r.id)
     .execute();
 }
+
+/** Codes of the roles a staff account holds (any scope). */
+export async function roleCodesOfAccount(db: Q, accountId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff as s')
+    .innerJoin('staff_roles as sr', 'sr.staff_id', 's.id')
+    .innerJoin('roles as r', 'r.id', 'sr.role_id')
+    .select('r.code')
+    .where('s.account_id', '=', accountId)
+    .where('s.active', '=', true)
+    .execute();
+  return [...new Set((rows as any[]).map((r) => r.code as string))];
+}

@@ -65,7 +65,14 @@ export const DEMO_ROLES: Omit<Role, 'id'>[] = [
     code: 'approver',
     name: '审批人员',
     nameEn: 'Approver',
-    permissions: ['org.read', 'cases.read', 'cases.handle'],
+    permissions: ['org.read', 'cases.read', 'cases.handle', 'cases.unmask'],
+    isAdmin: false,
+  },
+  {
+    code: 'evaluation_supervisor',
+    name: '好差评督办员',
+    nameEn: 'Evaluation supervisor',
+    permissions: ['org.read', 'cases.read', 'evaluation.manage', 'notifications.outbox'],
     isAdmin: false,
   },
 ];
@@ -171,6 +178,15 @@ export async function seed(platform: Platform, log: (line: string) => void): Pro
       dep: market,
       title: '审批科科员',
       grants: [{ role: 'approver', regionCode: null, departmentId: market.id }],
+    },
+    {
+      username: 'supervisor01',
+      name: '周敏',
+      password: DEMO_PASSWORD,
+      totpSecret: null,
+      dep: dataBureau,
+      title: '好差评督办员',
+      grants: [{ role: 'evaluation_supervisor', regionCode: '440600', departmentId: null }],
     },
   ];
 

@@ -1,0 +1,81 @@
+/** Notifications of the cases module: the applicant on every change of state, staff on deadlines. */
+import { notify, type Tx } from '@yiwang/platform';
+import type { State, Transition } from './workflow.ts';
+
+export const STATE_NAMES: Readonly<Record<State, [string, string]>> = Object.freeze({
+  DRAFT: ['草稿', 'draft'],
+  SUBMITTED: ['已提交', 'submitted'],
+  PRE_REVIEW: ['预审中', 'in pre-review'],
+  PRE_REVIEW_RETURNED: ['预审退回', 'returned at pre-review'],
+  RECEIVED: ['已接件', 'received'],
+  SUPPLEMENT_NOTICE: ['待补正', 'awaiting supplements'],
+  NOT_ACCEPTED: ['不予受理', 'not accepted'],
+  ACCEPTED: ['已受理', 'accepted'],
+  REVIEWING: ['审查中', 'under review'],
+  SUSPENDED: ['特别程序中（计时暂停）', 'suspended for a special procedure'],
+  DECIDED: ['已作出决定', 'decided'],
+  COMPLETED: ['已办结', 'completed'],
+  DELIVERED: ['已送达', 'delivered'],
+  WITHDRAWN: ['已撤回', 'withdrawn'],
+  VOIDED: ['已作废', 'voided'],
+});
+
+/** What the applicant is told, per action (state changes, plus the in-state steps that concern them). */
+const APPLICANT_TEXT: Record<string, [string, string] | undefined> = {
+  request_supplement: ['请按补正告知一次性补齐材料', 'Please supplement the listed materials in one go'],
+  suspend: [
+    '办件进入特别程序，所需时间不计入办理时限（书面告知）',
+    'Your case entered a special procedure; its time does not count towards the time limit (written notice)',
+  ],
+  extend: ['办理期限经批准延长', 'The time limit was extended with approval'],
+};
+
+/** Tells the applicant what happened to their case (in the same transaction as the change). */
+export async function afterTransition(tx: Tx, _ctx: unknown, row: any, t: Transition, reason: string | null) {
+  if (t.actor === 'applicant' && t.action !== 'provide_materials') return; // they know what they did
+  const stateChanged = t.to !== row.state;
+  const extra = APPLICANT_TEXT[t.action];
+  if (!stateChanged && !extra) return;
+  const [zh, en] = STATE_NAMES[t.to];
+  const outcome =
+    t.outcome === 'APPROVED'
+      ? ['，结果：准予', ', outcome: approved']
+      : t.outcome === 'DENIED'
+        ? ['，结果：不予批准', ', outcome: denied']
+        : ['', ''];
+  await notify(tx, {
+    recipientAccountId: row.applicant_account_id,
+    kind: `cases.${t.action}`,
+    title: `办件${zh}：${row.item_name}`,
+    titleEn: `Case ${en}: ${row.item_name}`,
+    body: `您的办件（流水号 ${row.serial_no}）${extra ? extra[0] : `状态更新为“${zh}”`}${outcome[0]}${reason ? `。说明：${reason}` : '。'}`,
+    bodyEn: `Your case ${row.serial_no}: ${extra ? extra[1] : `now ${en}`}${outcome[1]}${reason ? `. Note: ${reason}` : '.'}`,
+    link: `/my/cases/${row.id}`,
+    channels: ['inapp', 'sms'],
+  });
+}
+
+/** Tells the staff member who last acted on the case that its deadline is near or passed. */
+export async function deadlineNotice(tx: Tx, row: any, kind: 'warning' | 'overdue') {
+  const last: any = await tx
+    .selectFrom('case_events')
+    .select('actor_id')
+    .where('case_id', '=', row.id)
+    .where('actor_id', 'is not', null)
+    .where('actor_id', 'not in', [row.applicant_account_id, 'system'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!last?.actor_id) return;
+  const overdue = kind === 'overdue';
+  await notify(tx, {
+    recipientAccountId: last.actor_id,
+    kind: `cases.deadline_${kind}`,
+    title: overdue ? `办件已超期：${row.item_name}` : `办件临近期限：${row.item_name}`,
+    titleEn: overdue ? `Case overdue: ${row.item_name}` : `Case deadline near: ${row.item_name}`,
+    body: `办件 ${row.serial_no} 的承诺期限为 ${row.due_day}${overdue ? '，已超期' : '，已用去 80% 以上的时限'}。`,
+    bodyEn: `Case ${row.serial_no} is due on ${row.due_day}${overdue ? ' and is overdue' : '; over 80% of its time limit is used'}.`,
+    link: `/workbench/cases/${row.id}`,
+    channels: ['inapp'],
+  });
+}
