@@ -701,12 +701,13 @@ async function applyTransition(
       if (t.action === 'accept' && input.tolerated?.length) {
         next = materials.map((m) => ({ ...m }));
         input.tolerated.forEach((tol, n) => {
+          // A missing material, or one the window judges defective, may be tolerated.
           const m = next.find((x) => x.name === tol.material);
-          if (m?.status !== 'missing')
+          if (!m)
             throw badRequest(
               'VALIDATION',
-              `只有缺少的材料可以容缺：${tol.material}`,
-              `Only a missing material can be tolerated: ${tol.material}`,
+              `事项没有材料“${tol.material}”`,
+              `The item has no material "${tol.material}"`,
               `tolerated.${n}.material`,
             );
           if (!validDay(tol.dueDay) || tol.dueDay < today)
@@ -716,8 +717,8 @@ async function applyTransition(
               'The due day of a tolerated material must be today or later',
               `tolerated.${n}.dueDay`,
             );
-          m!.status = 'tolerated';
-          m!.toleratedUntil = tol.dueDay;
+          m.status = 'tolerated';
+          m.toleratedUntil = tol.dueDay;
         });
         detail.tolerated = input.tolerated;
       }
