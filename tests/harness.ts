@@ -44,7 +44,15 @@ export async function startTestRuntime(
   opts: { seed?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SEED_DEMO: 'false', PORT: '0', ...opts.env });
+  // The historical demo cases are for people looking at the demo; tests that want them ask for them.
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    SEED_DEMO_CASES: 'false',
+    PORT: '0',
+    ...opts.env,
+  });
   const { handle, dbName, drop } = await throwAwayDatabase();
   const rt = await buildRuntime({ config, handle, seed: opts.seed ?? false, logger: false, webDist: null });
   return {

@@ -1,8 +1,11 @@
 /** Public surface of the cases module (办件: the lifecycle of an application, domain reference §2). */
 import type { YiwangModule } from '@yiwang/platform';
+import { bundleRoutes } from './bundle-routes.ts';
 import { casesMigrations } from './migrations.ts';
 import { routes } from './routes.ts';
+import { seed } from './seed.ts';
 
+export type { Bundle, BundleField, BundleInput, BundleMaterial, BundleMember, Scenario } from './bundles.ts';
 export type { FileMeta } from './files.ts';
 export type {
   FulfilmentContext,
@@ -14,6 +17,7 @@ export type {
 export { fulfilmentTypes, registerFulfilment } from './fulfilment.ts';
 export { casesMigrations } from './migrations.ts';
 export { STATE_NAMES } from './notices.ts';
+export { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from './seed.ts';
 export type {
   CaseStep,
   CaseView,
@@ -28,4 +32,6 @@ export { PROCEDURE_TYPES } from './service.ts';
 export type { Action, Actor, State, Transition } from './workflow.ts';
 export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
 
-export const casesModule: YiwangModule = { name: 'cases', migrations: casesMigrations, routes };
+export const casesModule: YiwangModule = { name: 'cases', migrations: casesMigrations, routes, seed };
+/** Bundles (一件事一次办) live in the cases module; their routes are mounted under /api/v1/bundles. */
+export const bundlesModule: YiwangModule = { name: 'bundles', migrations: {}, routes: bundleRoutes };

@@ -396,63 +396,119 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
       'taskCode',
     );
   validateForm(item, input.formData);
-  const password = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const id = crypto.randomUUID();
-  const now = new Date();
-  const steps = stepsOf(item);
-
-  for (let attempt = 0; ; attempt++) {
-    const serialNo = newSerialNo(now);
-    try {
-      const view = await p.db.transaction().execute(async (tx) => {
-        const materials = await resolveMaterials(tx, ctx, item, input.materials ?? []);
-        if (input.submit) requireComplete(materials);
-        await tx
-          .insertInto('cases')
-          .values({
-            id,
-            serial_no: serialNo,
-            query_password_hash: passwordHash(p, serialNo, password),
-            task_code: item.taskCode,
-            task_version: item.taskVersion,
-            item_name: item.name,
-            department_id: item.departmentId,
-            region_code: item.regionCode,
-            applicant_account_id: ctx.caller.accountId,
-            applicant_type: type,
-            applicant_name: ctx.caller.name ?? '',
-            form_data: JSON.stringify(input.formData),
-            materials: JSON.stringify(materials),
-            steps: JSON.stringify(steps),
-            current_step: steps.length ? 0 : null,
-            state: 'DRAFT',
-            promised_limit: item.promisedLimit,
-            promised_unit: item.promisedUnit,
-            statutory_limit: item.statutoryLimit,
-            statutory_unit: item.statutoryUnit,
-            created_at: now.toISOString(),
-            updated_at: now.toISOString(),
-          })
-          .execute();
-        await insertEvent(tx, ctx, id, { from: null, to: 'DRAFT', action: 'create' });
-        await writeAudit(tx, ctx, {
-          action: 'cases.create',
-          objectType: 'case',
-          objectId: id,
-          detail: { serialNo, taskCode: item.taskCode, taskVersion: item.taskVersion },
-        });
-        if (input.submit) {
-          const t = findTransition('submit', 'DRAFT')!;
-          await applyTransition(tx, ctx, (await loadRow(tx, id))!, t, {});
-        }
-        return toView((await loadRow(tx, id))!);
+  return withSerialRetry(() =>
+    p.db.transaction().execute(async (tx) => {
+      const materials = await resolveMaterials(tx, ctx, item, input.materials ?? []);
+      return createCase(p, tx, ctx, item, {
+        formData: input.formData,
+        materials,
+        submit: input.submit ?? false,
       });
-      return { case: view, queryPassword: password };
+    }),
+  );
+}
+
+/** Retries a creation whose random serial number collided (unique violation), up to 5 times. */
+export async function withSerialRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
     } catch (e: any) {
       if (e?.code === '23505' && String(e?.constraint ?? e?.message).includes('serial') && attempt < 5) continue;
       throw e;
     }
   }
+}
+
+/**
+ * Creates a case inside `tx` (DRAFT, then SUBMITTED when `submit`): the item version, form and
+ * resolved materials are copied onto it. Also used by bundles for their child cases.
+ */
+export async function createCase(
+  p: Platform,
+  tx: Tx,
+  ctx: Ctx,
+  item: CatalogItem,
+  opts: {
+    formData: Record<string, unknown>;
+    materials: ProvidedMaterial[];
+    submit: boolean;
+    bundleCaseId?: string | null;
+    waitingFor?: string[] | null;
+  },
+): Promise<{ case: CaseView; queryPassword: string }> {
+  if (opts.submit) requireComplete(opts.materials);
+  const password = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const id = crypto.randomUUID();
+  const now = new Date();
+  const steps = stepsOf(item);
+  const serialNo = newSerialNo(now);
+  await tx
+    .insertInto('cases')
+    .values({
+      id,
+      serial_no: serialNo,
+      query_password_hash: passwordHash(p, serialNo, password),
+      task_code: item.taskCode,
+      task_version: item.taskVersion,
+      item_name: item.name,
+      department_id: item.departmentId,
+      region_code: item.regionCode,
+      applicant_account_id: ctx.caller.accountId,
+      applicant_type: ctx.caller.accountType,
+      applicant_name: ctx.caller.name ?? '',
+      form_data: JSON.stringify(opts.formData),
+      materials: JSON.stringify(opts.materials),
+      steps: JSON.stringify(steps),
+      current_step: steps.length ? 0 : null,
+      state: 'DRAFT',
+      promised_limit: item.promisedLimit,
+      promised_unit: item.promisedUnit,
+      statutory_limit: item.statutoryLimit,
+      statutory_unit: item.statutoryUnit,
+      bundle_case_id: opts.bundleCaseId ?? null,
+      waiting_for: opts.waitingFor?.length ? JSON.stringify(opts.waitingFor) : null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    })
+    .execute();
+  await insertEvent(tx, ctx, id, { from: null, to: 'DRAFT', action: 'create' });
+  await writeAudit(tx, ctx, {
+    action: 'cases.create',
+    objectType: 'case',
+    objectId: id,
+    detail: {
+      serialNo,
+      taskCode: item.taskCode,
+      taskVersion: item.taskVersion,
+      ...(opts.bundleCaseId ? { bundleCaseId: opts.bundleCaseId } : {}),
+    },
+  });
+  if (opts.submit) await applyTransition(tx, ctx, (await loadRow(tx, id))!, findTransition('submit', 'DRAFT')!, {});
+  return { case: toView((await loadRow(tx, id))!), queryPassword: password };
+}
+
+/** Submits a waiting child case on the applicant's behalf (bundles), inside `tx`. */
+export async function submitOnBehalf(tx: Tx, ctx: Ctx, caseId: string): Promise<void> {
+  const row = await loadRow(tx, caseId);
+  if (!row || row.state !== 'DRAFT') return;
+  await tx.updateTable('cases').set({ waiting_for: null }).where('id', '=', caseId).execute();
+  await applyTransition(tx, ctx, { ...row, waiting_for: null }, findTransition('submit', 'DRAFT')!, {});
+}
+
+/** Voids a case on the system's behalf (bundles: a prerequisite failed), inside `tx`. */
+export async function voidOnBehalf(tx: Tx, ctx: Ctx, caseId: string, reason: string): Promise<void> {
+  const row = await loadRow(tx, caseId);
+  if (!row) return;
+  const t = findTransition('void', row.state) ?? findTransition('withdraw', row.state);
+  if (t) await applyTransition(tx, ctx, row, t, { reason });
+}
+
+export type TransitionHook = (tx: Tx, ctx: Ctx, row: any, t: Transition) => Promise<void>;
+const transitionHooks: TransitionHook[] = [];
+/** Runs after every transition, inside its transaction (bundles follow their children this way). */
+export function onTransition(hook: TransitionHook): void {
+  transitionHooks.push(hook);
 }
 
 /** Changes a draft (form data and/or materials) before submission; the applicant only. */
@@ -968,6 +1024,7 @@ async function applyTransition(
     );
   }
   await afterTransition(tx, ctx, row, t, opts.reason ?? null);
+  for (const hook of transitionHooks) await hook(tx, ctx, { ...row, state: t.to }, t);
 }
 
 /** Job handler of 'cases.auto_accept': applies §32 only if the case is still RECEIVED. */

@@ -1,20 +1,53 @@
-import type { Ctx, Platform, Tx, YiwangModule } from '@yiwang/platform';
+import {
+  type Ctx,
+  type Platform,
+  type RecipientResolver,
+  setRecipientResolver,
+  type Tx,
+  unseal,
+  type YiwangModule,
+} from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import { makeAuthenticator } from './authenticator.ts';
 import { identityMigrations } from './migrations.ts';
 import { mountOidcProvider } from './oidc.ts';
 import { identityRoutes } from './routes.ts';
-import { createIdentityService, type GrantResolver, type IdentityService } from './service.ts';
+import { createIdentityService, type GrantResolver, type IdentityService, type RegisterInput } from './service.ts';
 
 export { checkPasswordPolicy } from './password.ts';
 export type { GrantResolver, IdentityService } from './service.ts';
 
 const services = new WeakMap<Platform, IdentityService>();
 
+/**
+ * Where notices of an account go (platform `notify`): the sealed phone of a person or staff member,
+ * or of the first registered agent of an enterprise. No e-mail addresses are collected yet.
+ */
+export const resolveRecipient: RecipientResolver = async (db, config, accountId) => {
+  const acc = await db
+    .selectFrom('accounts')
+    .select(['type', 'phone_enc'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!acc) return null;
+  let phoneEnc: string | null = acc.phone_enc ?? null;
+  if (!phoneEnc && acc.type === 'enterprise') {
+    const agent = await db
+      .selectFrom('enterprise_agents')
+      .select('phone_enc')
+      .where('enterprise_id', '=', accountId)
+      .orderBy('created_at')
+      .executeTakeFirst();
+    phoneEnc = agent?.phone_enc ?? null;
+  }
+  return { email: null, phone: phoneEnc ? unseal(config.secretKey, phoneEnc) : null };
+};
+
 /** Wires the identity service of one platform instance to the resolver of staff grants (org). */
 export function configureIdentity(platform: Platform, opts: { resolveGrants: GrantResolver }): IdentityService {
   const svc = createIdentityService(platform, opts.resolveGrants);
   services.set(platform, svc);
+  setRecipientResolver(resolveRecipient);
   return svc;
 }
 
@@ -40,6 +73,11 @@ export function createStaffAccount(
   input: { username: string; name: string; password: string; phone?: string | null; totpSecret?: string | null },
 ): Promise<string> {
   return service(platform).createStaffAccount(tx, ctx, input);
+}
+
+/** Registers a citizen or enterprise account as the public registration does (used by demo seeds); answers its id. */
+export async function registerAccount(platform: Platform, ctx: Ctx, input: RegisterInput): Promise<string> {
+  return (await service(platform).register(ctx, input)).id;
 }
 
 export const identityModule: YiwangModule = {

@@ -1,0 +1,320 @@
+/** Bundles (一件事一次办): one form and one set of materials spawning parallel child cases. */
+import * as OTPAuth from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { DEMO_CITIZENS } from '../src/seed.ts';
+import { STATES } from '../src/workflow.ts';
+
+let rt: TestRuntime;
+let admin: string;
+let approver01: string;
+let citizen: string;
+
+const PASSWORD = 'Yiwang@2026';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+async function login(username: string, password: string, secret?: string): Promise<string> {
+  const totp = secret ? new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate() : undefined;
+  const res = await rt.app.inject({
+    method: 'POST',
+    url: '/api/v1/identity/login',
+    payload: { username, password, ...(totp ? { totp } : {}), tokenType: 'bearer' },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().token;
+}
+
+async function call(token: string | null, method: string, url: string, payload?: unknown) {
+  const res = await rt.app.inject({
+    method: method as any,
+    url: `/api/v1${url}`,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(payload !== undefined ? { payload: payload as any } : {}),
+  });
+  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : null, raw: res.body };
+}
+
+async function pdf(): Promise<string> {
+  const boundary = '----yw-bundle';
+  const res = await rt.app.inject({
+    method: 'POST',
+    url: '/api/v1/cases/files',
+    headers: { authorization: `Bearer ${citizen}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="m.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      PDF,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+const FORM = {
+  operatorName: '陈美玲',
+  idNumber: '11010519491231002X',
+  phone: '13800138000',
+  shopName: '禅城区美玲粥粉面店',
+  premises: '佛山市禅城区祖庙街道福贤路18号',
+  businessScope: '热食类食品制售',
+  placeCategory: '美容店',
+  signSize: '6x1',
+  signPeriod: '3年',
+};
+
+async function materials(withSign: boolean, withHygiene: boolean) {
+  const m: any[] = [
+    { name: '个体工商户登记申请书', fileIds: [await pdf()] },
+    { name: '经营者身份证明', fileIds: [await pdf()] },
+    { name: '经营场所使用证明', fulfilment: 'COMMITMENT', commitment: true },
+    { name: '食品经营许可申请书', fileIds: [await pdf()] },
+    { name: '经营场所平面布局图', fileIds: [await pdf()] },
+    { name: '食品安全与卫生管理制度', fulfilment: 'COMMITMENT', commitment: true },
+  ];
+  if (withHygiene) m.push({ name: '公共场所卫生许可申请表', fileIds: [await pdf()] });
+  if (withSign)
+    m.push(
+      { name: '户外广告设置申请表', fileIds: [await pdf()] },
+      { name: '招牌效果图及结构图', fileIds: [await pdf()] },
+    );
+  return m;
+}
+
+const caseRow = (id: string) =>
+  rt.platform.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+/** Walks a child case to COMPLETED (or DECIDED/DENIED then COMPLETED) as staff with the right scope. */
+async function conclude(token: string, id: string, outcome: 'approve' | 'deny' = 'approve') {
+  for (const action of ['pre_review', 'receive', 'accept', 'start_review', outcome, 'conclude']) {
+    const { version } = await caseRow(id);
+    const r = await call(token, 'POST', `/cases/${id}/actions`, {
+      action,
+      expectedVersion: version,
+      ...(action === 'deny' ? { reason: '经营场所不符合要求' } : {}),
+    });
+    expect(r.status, `${action}: ${r.raw}`).toBe(200);
+  }
+}
+
+beforeAll(async () => {
+  rt = await startTestRuntime({ seed: true });
+  admin = await login('admin', PASSWORD, 'JBSWY3DPEHPK3PXPYIWANGDEMO');
+  approver01 = await login('approver01', PASSWORD);
+  const reg = await rt.app.inject({
+    method: 'POST',
+    url: '/api/v1/identity/register',
+    payload: {
+      type: 'person',
+      name: '陈美玲',
+      idNumber: '11010519491231002X',
+      phone: '13800138000',
+      password: 'Citizen#2026',
+    },
+  });
+  expect(reg.statusCode, reg.body).toBe(201);
+  citizen = await login('11010519491231002X', 'Citizen#2026');
+});
+afterAll(async () => {
+  await rt?.close();
+});
+
+describe(`bundles on ${dbLabel}`, () => {
+  it('lists the seeded bundles with their guide, one form and de-duplicated materials', async () => {
+    const list = await call(null, 'GET', '/bundles');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((b: any) => b.name).sort()).toEqual(['开办餐饮店', '新生儿出生一件事'].sort());
+    const g = await call(null, 'GET', '/bundles/KBCYD');
+    expect(g.status).toBe(200);
+    expect(g.body.members.map((m: any) => m.itemName)).toEqual([
+      '个体工商户设立登记',
+      '食品经营许可',
+      '公共场所卫生许可',
+      '户外广告设置许可',
+    ]);
+    expect(g.body.formSchema.required).toContain('shopName');
+    const plan = g.body.materials.find((m: any) => m.name === '经营场所平面布局图');
+    expect(plan.satisfies).toHaveLength(2);
+    expect((await call(null, 'GET', '/bundles/NOPE')).status).toBe(404);
+  });
+
+  it('refuses a missing answer, field or material by name, and stores nothing', async () => {
+    const before = (await rt.platform.db.selectFrom('cases').select('id').execute()).length;
+    const noAnswer = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { signboard: false },
+      formData: FORM,
+      materials: await materials(false, false),
+    });
+    expect(noAnswer.body).toMatchObject({ code: 'VALIDATION', field: 'answers.publicPlace' });
+    const { shopName: _, ...noShop } = FORM;
+    const noField = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: false, signboard: false },
+      formData: noShop,
+      materials: await materials(false, false),
+    });
+    expect(noField.body).toMatchObject({ code: 'VALIDATION', field: 'formData.shopName' });
+    const m = (await materials(false, false)).filter((x) => x.name !== '经营场所平面布局图');
+    const noMaterial = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: false, signboard: false },
+      formData: FORM,
+      materials: m,
+    });
+    expect(noMaterial.status).toBe(400);
+    expect(noMaterial.body).toMatchObject({ code: 'MATERIAL_MISSING', field: 'materials.经营场所平面布局图' });
+    const produced = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: false, signboard: false },
+      formData: FORM,
+      materials: [...(await materials(false, false)), { name: '营业执照', fileIds: [await pdf()] }],
+    });
+    expect(produced.body.field).toBe('materials.营业执照');
+    expect((await rt.platform.db.selectFrom('cases').select('id').execute()).length).toBe(before);
+    expect(await rt.platform.db.selectFrom('bundle_cases').select('id').execute()).toHaveLength(0);
+  });
+
+  it('spawns parallel child cases, starts dependants when the prerequisite concludes, completes when all conclude', async () => {
+    const m = await materials(true, true);
+    const r = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: true, signboard: true },
+      formData: FORM,
+      materials: m,
+    });
+    expect(r.status, r.raw).toBe(201);
+    expect(r.body.queryPassword).toMatch(/^\d{6}$/);
+    const parentId = r.body.bundleCase.id;
+    let view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
+    expect(view.status).toBe(200);
+    const byName = () => new Map(view.body.children.map((c: any) => [c.itemName, c]));
+    let kids: Map<string, any> = byName();
+    expect(kids.size).toBe(4);
+    // No prerequisites: submitted at once, in two departments in parallel.
+    expect(kids.get('个体工商户设立登记').state).toBe('SUBMITTED');
+    expect(kids.get('户外广告设置许可').state).toBe('SUBMITTED');
+    expect(kids.get('个体工商户设立登记').departmentId).not.toBe(kids.get('户外广告设置许可').departmentId);
+    expect(kids.get('食品经营许可').state).toBe('DRAFT');
+    expect(kids.get('公共场所卫生许可').state).toBe('DRAFT');
+    // One form feeds every member; one upload satisfies two members.
+    expect(kids.get('食品经营许可').formData.entityName).toBe(FORM.shopName);
+    expect(kids.get('户外广告设置许可').formData.location).toBe(FORM.premises);
+    const planId = m.find((x) => x.name === '经营场所平面布局图').fileIds[0];
+    const fileOf = (c: any, name: string) => c.materials.find((x: any) => x.name === name).files[0]?.id;
+    expect(fileOf(kids.get('食品经营许可'), '经营场所平面布局图和设备布局图')).toBe(planId);
+    expect(fileOf(kids.get('公共场所卫生许可'), '场所平面图及卫生设施说明')).toBe(planId);
+
+    await conclude(approver01, kids.get('个体工商户设立登记').id);
+    view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
+    kids = byName();
+    expect(kids.get('食品经营许可').state).toBe('SUBMITTED');
+    expect(kids.get('公共场所卫生许可').state).toBe('SUBMITTED');
+    const licence = kids.get('食品经营许可').materials.find((x: any) => x.name === '营业执照复印件');
+    expect(licence.status).toBe('provided');
+    expect(licence.evidence).toMatchObject({ kind: 'BUNDLE_RESULT', caseId: kids.get('个体工商户设立登记').id });
+    expect(view.body.bundleCase.state).toBe('IN_PROGRESS');
+
+    await conclude(approver01, kids.get('食品经营许可').id);
+    await conclude(admin, kids.get('公共场所卫生许可').id);
+    await conclude(admin, kids.get('户外广告设置许可').id);
+    view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
+    expect(view.body.bundleCase.state).toBe('COMPLETED');
+    expect(view.body.bundleCase.completedAt).toBeTruthy();
+    // One combined timeline, in time order, naming each item.
+    const tl = view.body.timeline;
+    expect(new Set(tl.map((e: any) => e.itemName)).size).toBe(4);
+    expect(tl.map((e: any) => e.at)).toEqual([...tl.map((e: any) => e.at)].sort());
+    expect(tl.filter((e: any) => e.action === 'conclude')).toHaveLength(4);
+
+    const track = await call(null, 'POST', '/bundles/track', {
+      serialNo: r.body.bundleCase.serialNo,
+      password: r.body.queryPassword,
+    });
+    expect(track.status).toBe(200);
+    expect(track.body.state).toBe('COMPLETED');
+    expect(track.raw).not.toContain('陈美玲');
+    const notes = await call(citizen, 'GET', '/notifications?pageSize=100');
+    expect(JSON.stringify(notes.body)).toContain('一件事已办结');
+  });
+
+  it('voids dependants when the prerequisite is denied; the others run on', async () => {
+    const r = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: false, signboard: false },
+      formData: FORM,
+      materials: await materials(false, false),
+    });
+    expect(r.status, r.raw).toBe(201);
+    const parentId = r.body.bundleCase.id;
+    let view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
+    expect(view.body.children).toHaveLength(2);
+    const reg = view.body.children.find((c: any) => c.itemName === '个体工商户设立登记');
+    await conclude(approver01, reg.id, 'deny');
+    view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
+    const food = view.body.children.find((c: any) => c.itemName === '食品经营许可');
+    expect(food.state).toBe('VOIDED');
+    const voided = view.body.timeline.find((e: any) => e.caseId === food.id && e.action === 'void');
+    expect(voided.reason).toContain('个体工商户设立登记');
+    expect(view.body.bundleCase.state).toBe('COMPLETED');
+  });
+
+  it('the applicant withdraws a bundle: undecided children are voided', async () => {
+    const r = await call(citizen, 'POST', '/bundles/XSECS/apply', {
+      answers: {},
+      formData: {
+        babyName: '陈小宝',
+        birthDate: '2026-11-20',
+        motherName: '陈美玲',
+        fatherName: '李志强',
+        idNumber: '11010519491231002X',
+        guardianName: '李志强',
+        phone: '13800138000',
+      },
+      materials: [
+        { name: '出生医学证明首次签发登记表', fileIds: [await pdf()] },
+        { name: '父母居民身份证', fileIds: [await pdf()] },
+        { name: '结婚证', fulfilment: 'COMMITMENT', commitment: true },
+        { name: '父母居民户口簿', fileIds: [await pdf()] },
+      ],
+    });
+    expect(r.status, r.raw).toBe(201);
+    const id = r.body.bundleCase.id;
+    const view = await call(citizen, 'GET', `/bundles/cases/${id}`);
+    expect(view.body.children.map((c: any) => c.state).sort()).toEqual(['DRAFT', 'SUBMITTED', 'SUBMITTED']);
+    expect((await call(citizen, 'POST', `/bundles/cases/${id}/withdraw`, { expectedVersion: 9 })).status).toBe(409);
+    const w = await call(citizen, 'POST', `/bundles/cases/${id}/withdraw`, { expectedVersion: 1 });
+    expect(w.status, w.raw).toBe(200);
+    expect(w.body.state).toBe('WITHDRAWN');
+    const after = await call(citizen, 'GET', `/bundles/cases/${id}`);
+    expect(after.body.children.every((c: any) => c.state === 'VOIDED')).toBe(true);
+    const mine = await call(citizen, 'GET', '/bundles/cases/mine');
+    expect(mine.body.items.map((b: any) => b.id)).toContain(id);
+  });
+});
+
+describe('historical demo cases', () => {
+  it('the demo seed holds a few hundred cases in every state, with timelines', async () => {
+    const demo = await startTestRuntime({ seed: true, env: { SEED_DEMO_CASES: 'true' } });
+    try {
+      const rows: any[] = await demo.platform.db
+        .selectFrom('cases')
+        .select(['state', (eb) => eb.fn.countAll<string>().as('n')])
+        .groupBy('state')
+        .execute();
+      const byState = new Map(rows.map((r) => [r.state, Number(r.n)]));
+      for (const s of STATES) expect(byState.get(s) ?? 0, s).toBeGreaterThan(0);
+      const total = [...byState.values()].reduce((a, b) => a + b, 0);
+      expect(total).toBeGreaterThanOrEqual(250);
+      const events: any = await demo.platform.db
+        .selectFrom('case_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(events.n)).toBeGreaterThan(total * 3);
+      // A demo citizen signs in and sees their cases.
+      const res = await demo.app.inject({
+        method: 'POST',
+        url: '/api/v1/identity/login',
+        payload: { username: DEMO_CITIZENS[0]!.idNumber, password: 'Citizen#2026', tokenType: 'bearer' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+});
