@@ -32,7 +32,9 @@ function run(label, args, env = {}) {
     // Errors outside tests (unhandled rejections) fail the run without failing a test: count them.
     if (r.status !== 0 && j.numFailedTests === 0 && j.numFailedTestSuites === 0) {
       totals.failed += 1;
-      console.log(`${label}: vitest exited ${r.status} with no failed test (an unhandled error above) — counted as 1 failure`);
+      console.log(
+        `${label}: vitest exited ${r.status} with no failed test (an unhandled error above) — counted as 1 failure`,
+      );
     }
   } else {
     totals.failed += 1;

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { casesModule } from '@yiwang/cases';
+import { bundlesModule, casesModule, evaluationRoutes } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
 import { loadGrants, orgModule } from '@yiwang/org';
@@ -24,16 +24,25 @@ import {
   loadConfig,
   migrate,
   natsBus,
+  notifyMigrations,
   openDatabase,
   type Platform,
+  registerNotifyDelivery,
   type YiwangModule,
 } from '@yiwang/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { notificationRoutes } from './notification-routes.ts';
 import { calendarRoutes, metricsText, platformRoutes } from './platform-routes.ts';
 
-export const modules: YiwangModule[] = [orgModule, identityModule, catalogModule, casesModule];
-export const allMigrations = [auditMigrations, jobMigrations, calendarMigrations, ...modules.map((m) => m.migrations)];
+export const modules: YiwangModule[] = [orgModule, identityModule, catalogModule, casesModule, bundlesModule];
+export const allMigrations = [
+  auditMigrations,
+  jobMigrations,
+  calendarMigrations,
+  notifyMigrations,
+  ...modules.map((m) => m.migrations),
+];
 
 export interface Runtime {
   app: FastifyInstance;
@@ -67,6 +76,7 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   });
   const platform: Platform = { db: handle.db, config, bus, jobs };
   configureIdentity(platform, { resolveGrants: (accountId) => loadGrants(handle.db, accountId) });
+  registerNotifyDelivery(platform);
 
   const app = Fastify({
     logger:
@@ -110,6 +120,8 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
     async (api) => {
       await platformRoutes(api, platform, handle);
       await calendarRoutes(api, platform);
+      await notificationRoutes(api, platform);
+      await evaluationRoutes(api, platform);
       for (const m of modules) await api.register(async (scope) => m.routes(scope, platform), { prefix: `/${m.name}` });
     },
     { prefix: '/api/v1' },

@@ -13,6 +13,15 @@ import { HomePage } from './pages/portal/Home.tsx';
 import { ServiceGuidePage, ServicesPage } from './pages/portal/Services.tsx';
 
 const WorkbenchPage = lazy(() => import('./pages/workbench/Workbench.tsx'));
+const CaseInboxPage = lazy(() => import('./pages/workbench/Inbox.tsx'));
+const CaseDetailPage = lazy(() => import('./pages/workbench/CaseDetail.tsx'));
+const ApplyPage = lazy(() => import('./pages/apply/Apply.tsx'));
+const MyCasesPage = lazy(() => import('./pages/apply/MyCases.tsx'));
+const MyCaseDetailPage = lazy(() => import('./pages/apply/CaseDetail.tsx'));
+const TrackPage = lazy(() => import('./pages/apply/Track.tsx'));
+const BundlesPage = lazy(() => import('./pages/bundles/Bundles.tsx'));
+const BundleGuidePage = lazy(() => import('./pages/bundles/BundleGuide.tsx'));
+const BundleCasePage = lazy(() => import('./pages/bundles/BundleCase.tsx'));
 const AdminLayout = lazy(() => import('./pages/admin/AdminLayout.tsx'));
 const RegionsPage = lazy(() => import('./pages/admin/Regions.tsx'));
 const GridsPage = lazy(() => import('./pages/admin/Grids.tsx'));
@@ -21,6 +30,14 @@ const StaffPage = lazy(() => import('./pages/admin/Staff.tsx'));
 const SsoClientsPage = lazy(() => import('./pages/admin/SsoClients.tsx'));
 const AuditPage = lazy(() => import('./pages/admin/Audit.tsx'));
 const AdminIndex = lazy(() => import('./pages/admin/AdminIndex.tsx'));
+const CatalogPage = lazy(() => import('./pages/admin/Catalog.tsx'));
+const CatalogEditorPage = lazy(() => import('./pages/admin/CatalogEditor.tsx'));
+const CalendarPage = lazy(() => import('./pages/admin/Calendar.tsx'));
+const PowerListPage = lazy(() => import('./pages/portal/PowerList.tsx'));
+const NotificationsPage = lazy(() => import('./pages/notifications/Notifications.tsx'));
+const OutboxPage = lazy(() => import('./pages/notifications/Outbox.tsx'));
+const EvaluationsPage = lazy(() => import('./pages/evaluation/Evaluations.tsx'));
+const RectificationPage = lazy(() => import('./pages/evaluation/RectificationDetail.tsx'));
 
 function NotFound() {
   const t = useT();
@@ -46,7 +63,43 @@ export function App() {
         <Route element={<AppLayout />}>
           <Route index element={<HomePage />} />
           <Route path="services" element={<ServicesPage />} />
+          <Route path="services/power-list" element={<PowerListPage />} />
           <Route path="services/:taskCode" element={<ServiceGuidePage />} />
+          <Route
+            path="services/:taskCode/apply"
+            element={
+              <RequireAuth>
+                <ApplyPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="my/cases"
+            element={
+              <RequireAuth>
+                <MyCasesPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="my/cases/:id"
+            element={
+              <RequireAuth>
+                <MyCaseDetailPage />
+              </RequireAuth>
+            }
+          />
+          <Route path="track" element={<TrackPage />} />
+          <Route path="bundles" element={<BundlesPage />} />
+          <Route path="bundles/:code" element={<BundleGuidePage />} />
+          <Route
+            path="my/bundles/:id"
+            element={
+              <RequireAuth>
+                <BundleCasePage />
+              </RequireAuth>
+            }
+          />
           <Route path="register" element={<RegisterPage />} />
           <Route path="login" element={<LoginPage />} />
           <Route
@@ -67,10 +120,50 @@ export function App() {
           />
           <Route path="sso/consent/:uid" element={<ConsentPage />} />
           <Route
+            path="notifications"
+            element={
+              <RequireAuth>
+                <NotificationsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
             path="workbench"
             element={
               <RequireAuth staff>
                 <WorkbenchPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/cases"
+            element={
+              <RequireAuth staff>
+                <CaseInboxPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/cases/:id"
+            element={
+              <RequireAuth staff>
+                <CaseDetailPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/evaluations"
+            element={
+              <RequireAuth staff>
+                <EvaluationsPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/evaluations/:id"
+            element={
+              <RequireAuth staff>
+                <RectificationPage />
               </RequireAuth>
             }
           />
@@ -89,6 +182,11 @@ export function App() {
             <Route path="staff" element={<StaffPage />} />
             <Route path="sso-clients" element={<SsoClientsPage />} />
             <Route path="audit" element={<AuditPage />} />
+            <Route path="catalog" element={<CatalogPage />} />
+            <Route path="catalog/new" element={<CatalogEditorPage />} />
+            <Route path="catalog/:taskCode" element={<CatalogEditorPage />} />
+            <Route path="calendar" element={<CalendarPage />} />
+            <Route path="outbox" element={<OutboxPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -75,6 +75,9 @@ export const ADMIN_SECTIONS = [
   { key: 'staff', prefixes: ['org.staff', 'org.role'] },
   { key: 'sso-clients', prefixes: ['identity.client', 'identity.oidc'] },
   { key: 'audit', prefixes: ['audit'] },
+  { key: 'catalog', prefixes: ['catalog.'] },
+  { key: 'calendar', prefixes: ['calendar.'] },
+  { key: 'outbox', prefixes: ['notifications.outbox'] },
 ] as const;
 
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]['key'];

@@ -13,7 +13,17 @@ export interface Config {
   secretKey: Buffer;
   logLevel: string;
   seedDemo: boolean;
+  /** With the demo seed: also a few hundred historical cases and demo citizens (SEED_DEMO_CASES). */
+  seedDemoCases: boolean;
   nodeEnv: string;
+  /** SMTP server for e-mail notices (smtp:// or smtps://); null: e-mails land in the outbox. */
+  smtpUrl: string | null;
+  /** Sender address of e-mail notices. */
+  smtpFrom: string;
+  /** HTTP gateway for SMS notices (POST JSON { to, text }); null: SMS land in the outbox. */
+  smsGatewayUrl: string | null;
+  /** Working days a department has to rectify after a bad evaluation (好差评 差评整改). */
+  rectifyDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
   const seed = env.SEED_DEMO ?? 'true';
   if (!['true', 'false'].includes(seed)) throw new ConfigError('SEED_DEMO must be true or false');
+  const seedCases = env.SEED_DEMO_CASES ?? 'true';
+  if (!['true', 'false'].includes(seedCases)) throw new ConfigError('SEED_DEMO_CASES must be true or false');
   mkdirSync(dataDir, { recursive: true });
   let secretKey: Buffer;
   if (env.SECRET_KEY) {
@@ -74,6 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const host = env.HOST || '0.0.0.0';
   const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const smsGatewayUrl = url(env, 'SMS_GATEWAY_URL', ['http:', 'https:']);
+  const smtpFrom = env.SMTP_FROM || `一网 Yiwang <noreply@${new URL(publicUrl).hostname}>`;
+  if (!/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/.test(smtpFrom))
+    throw new ConfigError('SMTP_FROM must be an e-mail address, optionally with a display name');
   return {
     port,
     host,
@@ -84,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey,
     logLevel,
     seedDemo: seed === 'true',
+    seedDemoCases: seedCases === 'true',
     nodeEnv: env.NODE_ENV || 'development',
+    smtpUrl,
+    smtpFrom,
+    smsGatewayUrl,
+    rectifyDays: int(env, 'RECTIFY_DAYS', 5, 1, 60),
   };
 }

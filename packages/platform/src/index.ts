@@ -9,3 +9,4 @@ export * from './events.ts';
 export * from './http.ts';
 export * from './jobs.ts';
 export * from './migrate.ts';
+export * from './notify.ts';

@@ -23,6 +23,10 @@ export async function migrate(db: Db, sets: Migrations[]): Promise<string[]> {
     provider,
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Modules number their migrations in their own ranges (platform 0001–0009, catalog 0020–0029,
+    // cases 0030–0039…), so a module's new migration may sort before another module's applied one:
+    // apply whatever is missing instead of refusing. Migrations never depend on a later-numbered one.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -1,7 +1,19 @@
+import { en as applyEn } from './parts/apply.ts';
+import { en as bundlesEn } from './parts/bundles.ts';
+import { en as catalogAdminEn } from './parts/catalogAdmin.ts';
+import { en as onestopEn } from './parts/onestop.ts';
+import { en as workbenchEn } from './parts/workbench.ts';
 import type { zh } from './zh.ts';
 
 /** English. Typed as `typeof zh` so a missing or extra key fails type-checking. */
-export const en: typeof zh = {
+const base: Omit<
+  typeof zh,
+  | keyof typeof applyEn
+  | keyof typeof workbenchEn
+  | keyof typeof catalogAdminEn
+  | keyof typeof onestopEn
+  | keyof typeof bundlesEn
+> = {
   'app.logoLabel': 'Yiwang home',
   'app.footer': 'Yiwang digital-government platform · Foshan',
   'nav.portal': 'Portal',
@@ -334,3 +346,5 @@ export const en: typeof zh = {
   'services.unit4': 'minute(s)',
   'services.unit5': 'month(s)',
 };
+
+export const en: typeof zh = { ...base, ...applyEn, ...workbenchEn, ...catalogAdminEn, ...onestopEn, ...bundlesEn };

@@ -1,5 +1,11 @@
 /** Simplified Chinese (default). Keys are shared with en.ts, whose type is `typeof zh`. */
-export const zh = {
+import { zh as applyZh } from './parts/apply.ts';
+import { zh as bundlesZh } from './parts/bundles.ts';
+import { zh as catalogAdminZh } from './parts/catalogAdmin.ts';
+import { zh as onestopZh } from './parts/onestop.ts';
+import { zh as workbenchZh } from './parts/workbench.ts';
+
+const base = {
   'app.logoLabel': '一网 Yiwang 首页',
   'app.footer': '一网 Yiwang 数字政府平台 · 佛山市',
   'nav.portal': '门户',
@@ -322,5 +328,7 @@ export const zh = {
   'services.unit4': '分钟',
   'services.unit5': '个月',
 };
+
+export const zh = { ...base, ...applyZh, ...workbenchZh, ...catalogAdminZh, ...onestopZh, ...bundlesZh };
 
 export type Messages = typeof zh;

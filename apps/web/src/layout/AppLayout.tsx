@@ -4,11 +4,14 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Lang } from '../api.ts';
 import { adminSectionsOf, useMe, useSignOut } from '../auth.tsx';
 import { usePrefs } from '../i18n/index.tsx';
+import { NotificationBell } from '../pages/notifications/Bell.tsx';
 
 function topKey(pathname: string): string {
   if (pathname.startsWith('/workbench')) return '/workbench';
   if (pathname.startsWith('/admin')) return '/admin';
   if (pathname.startsWith('/account')) return '/account';
+  if (pathname.startsWith('/my/cases')) return '/my/cases';
+  if (pathname.startsWith('/track')) return '/track';
   return '/';
 }
 
@@ -27,7 +30,9 @@ export function AppLayout() {
     { key: '/', label: <Link to="/">{t('nav.portal')}</Link> },
     ...(isStaff ? [{ key: '/workbench', label: <Link to="/workbench">{t('nav.workbench')}</Link> }] : []),
     ...(canAdmin && !elder ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),
+    ...(account && !isStaff ? [{ key: '/my/cases', label: <Link to="/my/cases">{t('apply.nav.myCases')}</Link> }] : []),
     ...(account ? [{ key: '/account', label: <Link to="/account">{t('nav.account')}</Link> }] : []),
+    ...(!isStaff ? [{ key: '/track', label: <Link to="/track">{t('apply.nav.track')}</Link> }] : []),
   ];
 
   const onSignOut = async () => {
@@ -69,11 +74,15 @@ export function AppLayout() {
             <Switch id="yw-elder-switch" checked={elder} onChange={setElder} aria-label={t('header.elder')} />
             <label htmlFor="yw-elder-switch">{t('header.elder')}</label>
           </span>
+          {account && <NotificationBell />}
           {account ? (
             <Dropdown
               menu={{
                 items: [
                   { key: 'account', label: t('nav.account'), onClick: () => navigate('/account') },
+                  ...(!isStaff
+                    ? [{ key: 'my-cases', label: t('apply.nav.myCases'), onClick: () => navigate('/my/cases') }]
+                    : []),
                   { key: 'security', label: t('nav.security'), onClick: () => navigate('/account/security') },
                   { type: 'divider' },
                   { key: 'logout', label: t('account.logout'), onClick: () => void onSignOut() },

@@ -194,7 +194,7 @@ export async function upsertBundle(db: Db | Tx, ctx: Ctx, b: BundleInput): Promi
 
 async function loadBundle(db: Db, code: string): Promise<Bundle> {
   const r = await db.selectFrom('bundles').selectAll().where('code', '=', code).executeTakeFirst();
-  if (!r || r.status !== 'published') throw notFound('Bundle', '一件事');
+  if (r?.status !== 'published') throw notFound('Bundle', '一件事');
   return toBundle(r);
 }
 

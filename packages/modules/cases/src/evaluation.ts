@@ -260,23 +260,35 @@ function checkRatingInput(input: RatingInput): { comment: string | null } {
   if (comment && comment.length > 500)
     throw bad('comment', '评价内容不超过 500 字', 'The comment may have at most 500 characters');
   if (input.level <= BAD_LEVEL && !comment)
-    throw badRequest(
-      'COMMENT_REQUIRED',
-      '差评须说明具体问题',
-      'A bad rating must say what went wrong',
-      'comment',
-    );
+    throw badRequest('COMMENT_REQUIRED', '差评须说明具体问题', 'A bad rating must say what went wrong', 'comment');
   return { comment };
+}
+
+/** `authorize`, with the refused object named in the audit record of the 403. */
+function authorizeOn(ctx: Ctx, permission: string, target: Target, objectId: string): void {
+  try {
+    authorize(ctx, permission, target);
+  } catch (e) {
+    (e as any).auditObject = objectId;
+    throw e;
+  }
 }
 
 async function loadCase(db: Db | Tx, id: string) {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-async function auditDenied(p: Platform, ctx: Ctx, action: string, objectType: string, objectId: string, detail: object) {
-  await p.db.transaction().execute((tx) =>
-    writeAudit(tx, ctx, { action, objectType, objectId, outcome: 'denied', detail: { ...detail } }),
-  );
+async function auditDenied(
+  p: Platform,
+  ctx: Ctx,
+  action: string,
+  objectType: string,
+  objectId: string,
+  detail: object,
+) {
+  await p.db
+    .transaction()
+    .execute((tx) => writeAudit(tx, ctx, { action, objectType, objectId, outcome: 'denied', detail: { ...detail } }));
 }
 
 /** The applicant rates a concluded case, once. A bad rating (level ≤ 2) opens a rectification task. */
@@ -305,7 +317,11 @@ export async function rate(p: Platform, ctx: Ctx, caseId: string, input: RatingI
   const existing = await p.db.selectFrom('case_ratings').select('id').where('case_id', '=', caseId).executeTakeFirst();
   if (existing) {
     await auditDenied(p, ctx, 'evaluation.rate', 'case', caseId, { code: 'ALREADY_RATED' });
-    throw conflict('ALREADY_RATED', '该办件已评价，每件只能评价一次', 'This case was already rated; one rating per case');
+    throw conflict(
+      'ALREADY_RATED',
+      '该办件已评价，每件只能评价一次',
+      'This case was already rated; one rating per case',
+    );
   }
   const { comment } = checkRatingInput(input);
   const indicators = Object.fromEntries(INDICATORS.map((k) => [k, input.indicators[k]]));
@@ -330,7 +346,11 @@ export async function rate(p: Platform, ctx: Ctx, caseId: string, input: RatingI
       .returningAll()
       .executeTakeFirst();
     if (!inserted)
-      throw conflict('ALREADY_RATED', '该办件已评价，每件只能评价一次', 'This case was already rated; one rating per case');
+      throw conflict(
+        'ALREADY_RATED',
+        '该办件已评价，每件只能评价一次',
+        'This case was already rated; one rating per case',
+      );
     await writeAudit(tx, ctx, {
       action: 'evaluation.rate',
       objectType: 'case',
@@ -345,8 +365,8 @@ export async function rate(p: Platform, ctx: Ctx, caseId: string, input: RatingI
 /** End of a China-time day (the instant the next day begins). */
 const endOfDay = (day: string) => new Date(parseDay(day).getTime() + 16 * 3600_000);
 
-async function dueDayFrom(p: Platform, tx: Tx, today: string): Promise<string> {
-  const cal = await loadCalendar(tx);
+async function dueDayFrom(p: Platform, db: Db | Tx, today: string): Promise<string> {
+  const cal = await loadCalendar(db);
   return cal.addWorkingDays(today, p.config.rectifyDays);
 }
 
@@ -366,10 +386,15 @@ async function openRectification(p: Platform, tx: Tx, ctx: Ctx, rating: any, cas
     })
     .execute();
   await insertEvent(tx, ctx, id, { from: null, to: 'OPEN', action: 'open', note: null });
-  await enqueue(tx, OVERDUE_QUEUE, { rectificationId: id, round: 1 }, {
-    runAt: endOfDay(dueDay),
-    uniqueKey: `${OVERDUE_QUEUE}:${id}:1`,
-  });
+  await enqueue(
+    tx,
+    OVERDUE_QUEUE,
+    { rectificationId: id, round: 1 },
+    {
+      runAt: endOfDay(dueDay),
+      uniqueKey: `${OVERDUE_QUEUE}:${id}:1`,
+    },
+  );
   await writeAudit(tx, ctx, {
     action: 'evaluation.rectification.open',
     objectType: 'rectification',
@@ -439,29 +464,25 @@ export async function getRating(
     const t = targetOf(row);
     if (ctx.caller.accountType !== 'staff') throw notFound('Case', '办件');
     if (!can(ctx.caller, READ, t) && !can(ctx.caller, HANDLE, t) && !can(ctx.caller, MANAGE, t))
-      authorize(ctx, READ, t);
+      authorizeOn(ctx, READ, t, caseId);
   }
   const rating = await ratingForCase(p.db, caseId);
   const rect: any = rating
     ? await p.db.selectFrom('rectifications').selectAll().where('rating_id', '=', rating.id).executeTakeFirst()
     : null;
   if (!isApplicant && rating) {
-    await p.db.transaction().execute((tx) =>
-      writeAudit(tx, ctx, { action: 'evaluation.rating.read', objectType: 'case', objectId: caseId }),
-    );
+    await p.db
+      .transaction()
+      .execute((tx) => writeAudit(tx, ctx, { action: 'evaluation.rating.read', objectType: 'case', objectId: caseId }));
   }
   return {
     rating,
     canRate: isApplicant && !rating && RATEABLE_STATES.includes(row.state),
-    rectification: rect
-      ? isApplicant
-        ? raterView(ctx, rect, rating!)
-        : { id: rect.id, state: rect.state }
-      : null,
+    rectification: rect ? (isApplicant ? raterView(rect) : { id: rect.id, state: rect.state }) : null,
   };
 }
 
-function raterView(ctx: Ctx, rect: any, rating: RatingView | { raterAccountId: string }): RaterRectification {
+function raterView(rect: any): RaterRectification {
   const m = json<Measures | null>(rect.measures, null);
   const shown = ['FEEDBACK', 'CLOSED'].includes(rect.state) && m;
   return {
@@ -470,7 +491,7 @@ function raterView(ctx: Ctx, rect: any, rating: RatingView | { raterAccountId: s
     version: rect.version,
     measures: shown ? { kind: m.kind, measures: m.measures, ledgerDueDay: m.ledgerDueDay, at: m.at } : null,
     feedback: shown ? json<Feedback | null>(rect.feedback, null) : null,
-    allowedActions: allowedFor(ctx, rect, { isRater: true, isSupervisor: false, isDepartment: false }),
+    allowedActions: allowedFor(rect, { isRater: true, isSupervisor: false, isDepartment: false }),
   };
 }
 
@@ -516,7 +537,7 @@ function checkVisible(ctx: Ctx, rec: any, roles: Roles): void {
   if (roles.isRater || roles.isSupervisor || roles.isDepartment) return;
   if (ctx.caller.accountType === 'staff') {
     if (can(ctx.caller, READ, targetOf(rec))) return;
-    authorize(ctx, MANAGE, targetOf(rec));
+    authorizeOn(ctx, MANAGE, targetOf(rec), rec.id);
   }
   throw notFound('Rectification', '整改任务');
 }
@@ -535,8 +556,7 @@ function actorAllowed(t: RectifyTransition, roles: Roles): boolean {
 }
 
 /** The actions this caller may take on the task now (drives the buttons). */
-function allowedFor(ctx: Ctx, rec: any, roles: Roles): string[] {
-  void ctx;
+function allowedFor(rec: any, roles: Roles): string[] {
   const out: string[] = [];
   const appeal = json<Appeal | null>(rec.appeal, null);
   const feedback = json<Feedback | null>(rec.feedback, null);
@@ -636,7 +656,7 @@ export async function actOnRectification(
       (e as any).auditObject = id;
       throw e;
     }
-    authorize(ctx, permission, targetOf(rec));
+    authorizeOn(ctx, permission, targetOf(rec), id);
   }
 
   const reason = text(input.reason) || null;
@@ -669,7 +689,7 @@ export async function actOnRectification(
       if (appeal)
         throw await refuse('APPEAL_USED', '每个差评只能申诉一次', 'A bad rating can be appealed once', 'action');
       set.appeal = JSON.stringify({
-        reason,
+        reason: reason as string,
         by: ctx.caller.accountId,
         byName: ctx.caller.name,
         at: nowIso,
@@ -704,7 +724,12 @@ export async function actOnRectification(
         );
       const measures = text(input.measures);
       if (!measures || measures.length > 2000)
-        throw badRequest('VALIDATION', '请填写整改措施（不超过 2000 字）', 'Describe the measures (≤ 2000 characters)', 'measures');
+        throw badRequest(
+          'VALIDATION',
+          '请填写整改措施（不超过 2000 字）',
+          'Describe the measures (≤ 2000 characters)',
+          'measures',
+        );
       let ledgerDueDay: string | null = null;
       if (kind === 'ledger') {
         const d = text(input.ledgerDueDay);
@@ -737,9 +762,13 @@ export async function actOnRectification(
       } satisfies Feedback);
       break;
     case 'respond': {
-      if (!roles.isRater) throw forbidden();
       if (feedback?.respondedAt)
-        throw await refuse('ALREADY_RESPONDED', '您已答复过整改结果', 'You already answered on the measures', 'satisfied');
+        throw await refuse(
+          'ALREADY_RESPONDED',
+          '您已答复过整改结果',
+          'You already answered on the measures',
+          'satisfied',
+        );
       if (typeof input.satisfied !== 'boolean')
         throw badRequest('VALIDATION', '请选择是否满意', 'Say whether you are satisfied', 'satisfied');
       const comment = text(input.comment) || null;
@@ -767,7 +796,7 @@ export async function actOnRectification(
     }
     case 'reopen': {
       const round = rec.round + 1;
-      const dueDay = await dueDayFrom(p, p.db as unknown as Tx, today);
+      const dueDay = await dueDayFrom(p, p.db, today);
       Object.assign(set, { round, due_day: dueDay, overdue: false, overdue_at: null, measures: null, feedback: null });
       detail.round = round;
       detail.dueDay = dueDay;
@@ -802,7 +831,11 @@ export async function actOnRectification(
         'expectedVersion',
       );
     const eventNote =
-      t.action === 'rectify' ? text(input.measures) : t.action === 'respond' ? text(input.comment) || null : (reason ?? note);
+      t.action === 'rectify'
+        ? text(input.measures)
+        : t.action === 'respond'
+          ? text(input.comment) || null
+          : (reason ?? note);
     await insertEvent(tx, ctx, id, { from: rec.state, to, action: t.action, note: eventNote, detail });
     await writeAudit(tx, ctx, {
       action: `evaluation.${t.action}`,
@@ -813,8 +846,8 @@ export async function actOnRectification(
     await sideEffects(tx, t.action, rec, { set, reason, appeal, input });
   });
   const fresh = await loadTask(p.db, id);
-  if (roles.isRater && !roles.isSupervisor && !roles.isDepartment) return raterView(ctx, fresh, fresh);
-  return detailOf(p, ctx, fresh, rolesOf(ctx, fresh));
+  if (roles.isRater && !roles.isSupervisor && !roles.isDepartment) return raterView(fresh);
+  return detailOf(p, fresh, rolesOf(ctx, fresh));
 }
 
 /** Who is told what after a step (in the step's transaction). */
@@ -848,10 +881,11 @@ async function sideEffects(
       });
       break;
     case 'uphold_appeal':
-      await tx.updateTable('case_ratings').set({ excluded: true }).where('id', '=', rec.rating_id).execute();
-    // falls through: the appellant is told either way
     case 'reject_appeal': {
       const upheld = action === 'uphold_appeal';
+      // An upheld appeal takes the rating out of the statistics.
+      if (upheld)
+        await tx.updateTable('case_ratings').set({ excluded: true }).where('id', '=', rec.rating_id).execute();
       if (x.appeal?.by)
         await notifyStaff(tx, [x.appeal.by], {
           kind: 'evaluation.appeal_decided',
@@ -905,10 +939,15 @@ async function sideEffects(
     case 'reopen': {
       const round = x.set.round as number;
       const dueDay = x.set.due_day as string;
-      await enqueue(tx, OVERDUE_QUEUE, { rectificationId: rec.id, round }, {
-        runAt: endOfDay(dueDay),
-        uniqueKey: `${OVERDUE_QUEUE}:${rec.id}:${round}`,
-      });
+      await enqueue(
+        tx,
+        OVERDUE_QUEUE,
+        { rectificationId: rec.id, round },
+        {
+          runAt: endOfDay(dueDay),
+          uniqueKey: `${OVERDUE_QUEUE}:${rec.id}:${round}`,
+        },
+      );
       await notifyStaff(tx, await departmentStaffOf(tx, rec), {
         kind: 'evaluation.rectification',
         title: `差评须重新整改：${rec.item_name}`,
@@ -1050,7 +1089,7 @@ export async function listRectifications(
   return { items: rows.map((r) => toSummary(r, names)), total: Number(n), page, pageSize };
 }
 
-async function detailOf(p: Platform, ctx: Ctx, rec: any, roles: Roles): Promise<RectificationDetail> {
+async function detailOf(p: Platform, rec: any, roles: Roles): Promise<RectificationDetail> {
   const rating = (await ratingForCase(p.db, rec.case_id))!;
   const events = await p.db
     .selectFrom('rectification_events')
@@ -1081,7 +1120,7 @@ async function detailOf(p: Platform, ctx: Ctx, rec: any, roles: Roles): Promise<
       note: e.note,
       at: iso(e.at)!,
     })),
-    allowedActions: allowedFor(ctx, rec, roles),
+    allowedActions: allowedFor(rec, roles),
   };
 }
 
@@ -1096,8 +1135,8 @@ export async function getRectification(
   if (!rec) throw notFound('Rectification', '整改任务');
   const roles = rolesOf(ctx, rec);
   checkVisible(ctx, rec, roles);
-  if (roles.isRater && !roles.isSupervisor && !roles.isDepartment) return raterView(ctx, rec, rec);
-  const detail = await detailOf(p, ctx, rec, roles);
+  if (roles.isRater && !roles.isSupervisor && !roles.isDepartment) return raterView(rec);
+  const detail = await detailOf(p, rec, roles);
   await p.db
     .transaction()
     .execute((tx) =>
@@ -1167,7 +1206,8 @@ export async function evaluationStats(
   let base = p.db.selectFrom('case_ratings as cr');
   if (q.departmentId) base = base.where('cr.department_id', '=', q.departmentId);
   // Days are China-time calendar days.
-  if (q.from) base = base.where('cr.created_at', '>=', new Date(parseDay(q.from).getTime() - 8 * 3600_000).toISOString());
+  if (q.from)
+    base = base.where('cr.created_at', '>=', new Date(parseDay(q.from).getTime() - 8 * 3600_000).toISOString());
   if (q.to) base = base.where('cr.created_at', '<', new Date(parseDay(q.to).getTime() + 16 * 3600_000).toISOString());
   if (scopes !== null) base = base.where(scopeFilter(scopes, 'cr'));
   const rows = (await base
@@ -1189,7 +1229,8 @@ export async function evaluationStats(
       excluded += n;
       continue;
     }
-    for (const acc of [all, perDept.get(r.department_id) ?? perDept.set(r.department_id, emptyAcc()).get(r.department_id)!]) {
+    if (!perDept.has(r.department_id)) perDept.set(r.department_id, emptyAcc());
+    for (const acc of [all, perDept.get(r.department_id)!]) {
       acc.n += n;
       acc.levels[r.level] += n;
       acc.sumLevel += r.level * n;

@@ -169,6 +169,20 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     { schema: { tags, summary: 'Applicant data in clear (permission cases.unmask; audited)', params: Id } },
     (req) => svc.unmask(platform, requestCtx(req), req.params.id),
   );
+  app.get('/departments', { schema: { tags, summary: 'Departments a case may be sent to for countersign' } }, (req) =>
+    svc.countersignDepartmentList(platform, requestCtx(req)),
+  );
+  app.get(
+    '/:id/item',
+    {
+      schema: {
+        tags,
+        summary: 'Form schema, materials and steps of the item version the case was filed under',
+        params: Id,
+      },
+    },
+    (req) => svc.caseItem(platform, requestCtx(req), req.params.id),
+  );
   app.get('/:id/timeline', { schema: { tags, params: Id } }, (req) =>
     svc.timeline(platform, requestCtx(req), req.params.id),
   );

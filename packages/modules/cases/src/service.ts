@@ -1,7 +1,7 @@
 /** Case (办件) lifecycle: application, state transitions, inbox, timeline and public tracking. */
 import { randomInt } from 'node:crypto';
 import { type CatalogItem, getItemVersion, latestPublishedItem } from '@yiwang/catalog';
-import { getDepartment, roleCodesOfAccount } from '@yiwang/org';
+import { getDepartment, listDepartments as listAllDepartments, roleCodesOfAccount } from '@yiwang/org';
 import {
   AppError,
   authorize,
@@ -27,7 +27,9 @@ import {
   writeAudit,
 } from '@yiwang/platform';
 import { divisionPrefix, maskIdNumber, maskName, maskPhone } from '@yiwang/shared';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { sql } from 'kysely';
+import { ratingForCase } from './evaluation.ts';
 import { casesWithFile, fileNotFound, fileRow } from './files.ts';
 import { type MaterialInput, type ProvidedMaterial, requireComplete, resolveMaterials } from './fulfilment.ts';
 import { afterTransition, deadlineNotice } from './notices.ts';
@@ -216,29 +218,53 @@ function newSerialNo(now: Date): string {
 
 /** The newest published version of an item, read through the catalog's public surface. */
 
-function validateForm(item: CatalogItem, formData: Record<string, unknown>): void {
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * Checks form data against the item's JSON Schema (types, enums, lengths, patterns). A draft may
+ * leave required fields empty (`complete: false`); submission needs them (`complete: true`).
+ */
+function validateForm(item: CatalogItem, formData: Record<string, unknown>, complete = true): void {
   const schema = (item.formSchema ?? {}) as { required?: unknown; properties?: Record<string, any> };
-  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
   const props = schema.properties ?? {};
-  for (const name of required) {
-    const v = formData[name];
-    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
-      const title = props[name]?.title ?? name;
-      throw badRequest('VALIDATION', `请填写${title}`, `formData.${name} is required`, `formData.${name}`);
+  const title = (name: string) => props[name]?.title ?? name;
+  if (complete) {
+    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    for (const name of required) {
+      const v = formData[name];
+      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === ''))
+        throw badRequest('VALIDATION', `请填写${title(name)}`, `formData.${name} is required`, `formData.${name}`);
     }
   }
-  for (const [name, def] of Object.entries(props)) {
-    const v = formData[name];
-    if (v === undefined || v === null) continue;
-    if (def?.type === 'string' && typeof v !== 'string')
-      throw badRequest(
-        'VALIDATION',
-        `${def.title ?? name}格式不正确`,
-        `formData.${name} must be a string`,
-        `formData.${name}`,
-      );
+  for (const [name, v] of Object.entries(formData))
     if (typeof v === 'string' && v.length > 2000)
-      throw badRequest('VALIDATION', `${def?.title ?? name}太长`, `formData.${name} is too long`, `formData.${name}`);
+      throw badRequest('VALIDATION', `${title(name)}太长`, `formData.${name} is too long`, `formData.${name}`);
+  // Empty strings of a draft are "not filled in yet", not wrong values.
+  const given = Object.fromEntries(Object.entries(formData).filter(([, v]) => v !== null && v !== ''));
+  const key = JSON.stringify({ ...schema, required: [], format: undefined });
+  let validate = validators.get(key);
+  if (!validate) {
+    const { required: _r, ...rest } = schema as Record<string, unknown>;
+    const props2 = Object.fromEntries(
+      Object.entries(props).map(([k, d]) => {
+        const { format: _f, ...def } = (d ?? {}) as Record<string, unknown>;
+        return [k, def];
+      }),
+    );
+    validate = ajv.compile({ ...rest, properties: props2 });
+    if (validators.size > 500) validators.clear();
+    validators.set(key, validate);
+  }
+  if (!validate(given)) {
+    const e = validate.errors![0]!;
+    const name = e.instancePath.split('/')[1] ?? (e.params as any)?.additionalProperty ?? '';
+    throw badRequest(
+      'VALIDATION',
+      `${title(name)}格式不正确`,
+      `formData.${name}: ${e.message ?? 'invalid'}`,
+      name ? `formData.${name}` : 'formData',
+    );
   }
 }
 
@@ -395,7 +421,7 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
       'This item is not offered to this kind of applicant',
       'taskCode',
     );
-  validateForm(item, input.formData);
+  validateForm(item, input.formData, input.submit ?? false);
   return withSerialRetry(() =>
     p.db.transaction().execute(async (tx) => {
       const materials = await resolveMaterials(tx, ctx, item, input.materials ?? []);
@@ -491,7 +517,7 @@ export async function createCase(
 /** Submits a waiting child case on the applicant's behalf (bundles), inside `tx`. */
 export async function submitOnBehalf(tx: Tx, ctx: Ctx, caseId: string): Promise<void> {
   const row = await loadRow(tx, caseId);
-  if (!row || row.state !== 'DRAFT') return;
+  if (row?.state !== 'DRAFT') return;
   await tx.updateTable('cases').set({ waiting_for: null }).where('id', '=', caseId).execute();
   await applyTransition(tx, ctx, { ...row, waiting_for: null }, findTransition('submit', 'DRAFT')!, {});
 }
@@ -530,7 +556,7 @@ export async function updateDraft(
       'expectedVersion',
     );
   const item = await itemOf(p.db, row);
-  if (input.formData) validateForm(item, input.formData);
+  if (input.formData) validateForm(item, input.formData, false);
   return p.db.transaction().execute(async (tx) => {
     const materials = input.materials
       ? await resolveMaterials(tx, ctx, item, input.materials, json(row.materials, []))
@@ -687,6 +713,8 @@ async function applyTransition(
 
   switch (t.action) {
     case 'submit':
+      // A bundle child's data was checked against the bundle's one form at application.
+      if (!row.bundle_case_id) validateForm(await itemNow(), json(row.form_data, {}));
       requireComplete(materials);
       break;
     case 'resubmit': {
@@ -1084,7 +1112,7 @@ const maskAddress = (a: string) => {
 const PERSONAL_FIELDS: [RegExp, (v: string) => string][] = [
   [/id_?(number|no|card)|证件号|身份证/i, maskIdNumber],
   [/phone|mobile|tel|电话|手机/i, maskPhone],
-  [/address|addr|住址|地址/i, maskAddress],
+  [/address|addr|premises|location|住址|地址|场所/i, maskAddress],
   [
     /^(applicant_?name|name|contact_?name|contact|legal_?representative|agent_?name|child_?name|father_?name|mother_?name|guardian_?name|person_?name)$/i,
     maskName,
@@ -1144,11 +1172,42 @@ export async function get(p: Platform, ctx: Ctx, id: string) {
   checkVisible(ctx, row);
   const view = viewFor(ctx, row);
   const cal = await loadCalendar(p.db);
+  const dep = await getDepartment(p.db, row.department_id);
   return {
     ...view,
+    departmentName: dep?.name ?? null,
     deadlineStatus: deadlineStatusOf(cal, view, dayOf(new Date())),
     allowedActions: allowedActions(ctx, row),
+    rating: await ratingForCase(p.db, id),
   };
+}
+
+/** The form schema and materials of the item version the case was filed under (for anyone who may see the case). */
+export async function caseItem(p: Platform, ctx: Ctx, id: string) {
+  const row = await loadRow(p.db, id);
+  if (!row) {
+    requireSignedIn(ctx);
+    throw notFound('Case', '办件');
+  }
+  checkVisible(ctx, row);
+  const item = await itemOf(p.db, row);
+  return {
+    taskCode: item.taskCode,
+    taskVersion: item.taskVersion,
+    name: item.name,
+    formSchema: item.formSchema,
+    materials: item.materials,
+    steps: item.steps,
+  };
+}
+
+/** Departments a case may be sent to for countersign (all departments; staff with cases.handle). */
+export async function countersignDepartmentList(p: Platform, ctx: Ctx) {
+  requireSignedIn(ctx);
+  const scopes = scopesOf(ctx.caller, HANDLE);
+  if (scopes !== null && scopes.length === 0) authorize(ctx, HANDLE);
+  const deps = await listAllDepartments(p.db, { scopes: null });
+  return { items: deps.map((d) => ({ id: d.id, name: d.name, regionCode: d.regionCode })) };
 }
 
 /** Applicant data and form in clear, for staff whose role may see it; every call is audited. */
@@ -1205,7 +1264,16 @@ export async function timeline(p: Platform, ctx: Ctx, id: string) {
   }
   checkVisible(ctx, row);
   const rows = await p.db.selectFrom('case_events').selectAll().where('case_id', '=', id).orderBy('seq').execute();
-  return { items: rows.map(toEvent) };
+  const staffView = row.applicant_account_id !== ctx.caller.accountId;
+  return {
+    items: rows.map((r) => {
+      const e = toEvent(r);
+      // The applicant's name is personal data: masked for staff like the rest of the case.
+      return staffView && r.actor_id === row.applicant_account_id && e.actorName
+        ? { ...e, actorName: maskName(e.actorName) }
+        : e;
+    }),
+  };
 }
 
 export interface InboxQuery {

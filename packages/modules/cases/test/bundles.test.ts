@@ -184,7 +184,7 @@ describe(`bundles on ${dbLabel}`, () => {
     const parentId = r.body.bundleCase.id;
     let view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
     expect(view.status).toBe(200);
-    const byName = () => new Map(view.body.children.map((c: any) => [c.itemName, c]));
+    const byName = () => new Map<string, any>(view.body.children.map((c: any) => [c.itemName, c]));
     let kids: Map<string, any> = byName();
     expect(kids.size).toBe(4);
     // No prerequisites: submitted at once, in two departments in parallel.

@@ -271,11 +271,16 @@ describe('apply', () => {
 
   it('validates the form against the item (400 names the field) and stores nothing', async () => {
     const before = (await rt.platform.db.selectFrom('cases').select('id').execute()).length;
-    const r = await api(citizenA, 'POST', '', { taskCode, formData: { applicantName: '张三' } });
+    const r = await api(citizenA, 'POST', '', { taskCode, formData: { applicantName: '张三' }, submit: true });
     expect(r.status).toBe(400);
     expect(r.body.field).toBe('formData.phone');
-    const r2 = await api(citizenA, 'POST', '', { taskCode, formData: { applicantName: ' ', phone: '1' } });
+    const r2 = await api(citizenA, 'POST', '', {
+      taskCode,
+      formData: { applicantName: ' ', phone: '1' },
+      submit: true,
+    });
     expect(r2.body.field).toBe('formData.applicantName');
+    // A wrong type is refused even in a draft; a draft may leave required fields empty.
     const r3 = await api(citizenA, 'POST', '', { taskCode, formData: { ...FORM, phone: 123 } });
     expect(r3.status).toBe(400);
     expect(r3.body.field).toBe('formData.phone');

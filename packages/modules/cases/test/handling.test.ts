@@ -413,6 +413,37 @@ describe('supplement notice and 容缺 acceptance', () => {
   });
 });
 
+describe('reading aids for staff', () => {
+  it('the item version of a case, and every department for countersign', async () => {
+    const id = await submitted();
+    const item = await api(window01, 'GET', `/${id}/item`);
+    expect(item.status).toBe(200);
+    expect(item.body).toMatchObject({ taskCode, taskVersion: 1 });
+    expect(Object.keys(item.body.formSchema.properties)).toContain('idNumber');
+    expect((await api(other, 'GET', `/${id}/item`)).status).toBe(404);
+    const deps = await api(approver01, 'GET', '/departments');
+    expect(deps.status).toBe(200);
+    expect(deps.body.items.length).toBeGreaterThan(10);
+    expect((await api(citizen, 'GET', '/departments')).status).toBe(403);
+  });
+
+  it('a draft may leave required fields empty; submission may not', async () => {
+    const d = await api(citizen, 'POST', '', {
+      taskCode,
+      formData: { applicantName: '王小明', phone: '' },
+      materials: [
+        { name: '申请书', fileIds: [await pdf()] },
+        { name: '承诺书', fulfilment: 'COMMITMENT', commitment: true },
+      ],
+    });
+    expect(d.status, d.raw).toBe(201);
+    const r = await act(citizen, d.body.case.id, 'submit');
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'VALIDATION', field: 'formData.phone' });
+    expect((await row(d.body.case.id)).state).toBe('DRAFT');
+  });
+});
+
 describe('special procedures, extension, steps', () => {
   it('suspension names a §45 procedure, which resume closes; the applicant is told in writing', async () => {
     const id = await reviewing();
@@ -517,6 +548,10 @@ describe('masking and the inbox', () => {
       .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain('11010519491231002X');
+    const tl = await api(window01, 'GET', `/${id}/timeline`);
+    expect(tl.body.items[0].actorName).toBe('王**');
+    expect(tl.raw).not.toContain('王小明');
+    expect((await api(citizen, 'GET', `/${id}/timeline`)).body.items[0].actorName).toBe('王小明');
     const inbox = await api(window01, 'GET', '/inbox?pageSize=200');
     expect(inbox.raw).not.toContain('11010519491231002X');
     expect(inbox.raw).not.toContain('王小明');

@@ -4,11 +4,22 @@ import { catalogMigrations } from './migrations.ts';
 import { routes } from './routes.ts';
 import { seed } from './seed.ts';
 
+export { checkFormSchema, FIELD_TYPES, STRING_FORMATS } from './form-schema.ts';
 export { catalogMigrations } from './migrations.ts';
-export { latestPublishedItem } from './repository.ts';
+export { latestPublishedItem, searchItems as searchPublishedItems } from './repository.ts';
 export { buildSearchText } from './search.ts';
 export { getItemVersion } from './service.ts';
-export type { CatalogItem, Fulfilment, ItemInput, ItemSummary, Material, Step } from './types.ts';
-export { FULFILMENTS, PROJECT_TYPES, TASK_TYPES, TIME_UNITS, USE_LEVELS } from './types.ts';
+export type {
+  AdminItemSummary,
+  BasicItem,
+  CatalogItem,
+  Fulfilment,
+  ItemInput,
+  ItemSummary,
+  ItemVersionInfo,
+  Material,
+  Step,
+} from './types.ts';
+export { FULFILMENTS, POWER_TASK_TYPES, PROJECT_TYPES, TASK_TYPES, TIME_UNITS, USE_LEVELS } from './types.ts';
 
 export const catalogModule: YiwangModule = { name: 'catalog', migrations: catalogMigrations, routes, seed };

@@ -57,4 +57,21 @@ export const catalogMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0021_catalog_responsibility': {
+    async up(db) {
+      // Responsibility list (责任清单): the department's duties and the accountability basis of a power item.
+      await sql`
+        alter table catalog_items add column duties text;
+        alter table catalog_items add column accountability text;
+      `.execute(db);
+    },
+  },
+  '0022_catalog_form_schema_order': {
+    async up(db) {
+      // The order of a form's fields is the order of the schema's properties; jsonb sorts object
+      // keys, json keeps them as written.
+      await sql`alter table catalog_items alter column form_schema type json using form_schema::json`.execute(db);
+      await sql`alter table catalog_items alter column form_schema set default '{}'::json`.execute(db);
+    },
+  },
 };

@@ -2,7 +2,7 @@
 import type { Db, Tx } from '@yiwang/platform';
 import { sql } from 'kysely';
 import { containsPattern } from './search.ts';
-import type { CatalogItem, ItemStatus, ItemSummary } from './types.ts';
+import type { AdminItemSummary, BasicItem, CatalogItem, ItemStatus, ItemSummary, ItemVersionInfo } from './types.ts';
 
 type Q = Db | Tx;
 
@@ -41,6 +41,8 @@ const toItem = (r: any): CatalogItem => ({
   steps: parseJson(r.steps),
   results: parseJson(r.results),
   faqs: parseJson(r.faqs),
+  duties: r.duties ?? null,
+  accountability: r.accountability ?? null,
   status: r.status,
   createdAt: iso(r.created_at),
   updatedAt: iso(r.updated_at),
@@ -209,6 +211,8 @@ export async function insertItem(db: Q, it: Omit<CatalogItem, 'createdAt' | 'upd
       steps: JSON.stringify(it.steps),
       results: JSON.stringify(it.results),
       faqs: JSON.stringify(it.faqs),
+      duties: it.duties,
+      accountability: it.accountability,
       search_text: searchText,
       status: it.status,
     })
@@ -223,4 +227,181 @@ export async function setStatus(db: Q, taskCode: string, from: ItemStatus, to: I
     .where('status', '=', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+// ---------- administration ----------
+
+/** The newest version of each task code, in any state. */
+function latestAny(db: Q) {
+  return db
+    .selectFrom('catalog_items')
+    .selectAll()
+    .distinctOn('task_code')
+    .orderBy('task_code')
+    .orderBy('task_version', 'desc')
+    .as('i');
+}
+
+export interface AdminFilter {
+  q?: string;
+  departmentId?: string;
+  status?: ItemStatus;
+  page: number;
+  pageSize: number;
+}
+
+export async function adminSearchItems(db: Q, f: AdminFilter): Promise<{ items: AdminItemSummary[]; total: number }> {
+  let base = db.selectFrom(latestAny(db));
+  if (f.q)
+    base = base.where((eb) =>
+      eb.or([
+        sql<boolean>`i.search_text like ${containsPattern(f.q!)} escape '\\'`,
+        eb('i.task_code', '=', f.q!.toUpperCase()),
+        eb('i.catalog_code', '=', f.q!.toUpperCase()),
+      ]),
+    );
+  if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
+  if (f.status) base = base.where('i.status', '=', f.status);
+  const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
+  const rows = await base
+    .selectAll()
+    .orderBy('i.name')
+    .orderBy('i.task_code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return {
+    items: rows.map((r: any) => ({
+      ...toSummary(r),
+      taskVersion: Number(r.task_version),
+      status: r.status,
+      regionCode: r.region_code,
+      updatedAt: iso(r.updated_at),
+    })),
+    total: Number(n),
+  };
+}
+
+export async function listVersions(db: Q, taskCode: string): Promise<ItemVersionInfo[]> {
+  const rows = await db
+    .selectFrom('catalog_items')
+    .select(['task_version', 'name', 'status', 'promised_limit', 'promised_unit', 'created_at', 'updated_at'])
+    .where('task_code', '=', taskCode)
+    .orderBy('task_version', 'desc')
+    .execute();
+  return rows.map((r: any) => ({
+    taskVersion: Number(r.task_version),
+    name: r.name,
+    status: r.status,
+    promisedLimit: Number(r.promised_limit),
+    promisedUnit: Number(r.promised_unit),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  }));
+}
+
+/** Every published item, newest version of each task code, with its basic-catalog parent (for export). */
+export async function allLatestPublished(db: Q): Promise<(CatalogItem & { parentCatalogCode: string | null })[]> {
+  const rows = await db
+    .selectFrom(latestPublished(db))
+    .leftJoin('catalog_basic_items as b', 'b.catalog_code', 'i.catalog_code')
+    .selectAll('i')
+    .select('b.parent_code')
+    .orderBy('i.task_code')
+    .execute();
+  return rows.map((r: any) => ({ ...toItem(r), parentCatalogCode: r.parent_code ?? null }));
+}
+
+const toBasic = (r: any): BasicItem => ({
+  catalogCode: r.catalog_code,
+  name: r.name,
+  taskType: r.task_type,
+  parentCode: r.parent_code ?? null,
+  legalBasis: r.legal_basis ?? null,
+});
+
+export async function listBasicItems(
+  db: Q,
+  f: { q?: string; page: number; pageSize: number },
+): Promise<{ items: (BasicItem & { implementations: number })[]; total: number }> {
+  let base = db.selectFrom('catalog_basic_items as b');
+  if (f.q)
+    base = base.where((eb) =>
+      eb.or([eb('b.name', 'like', containsPattern(f.q!)), eb('b.catalog_code', '=', f.q!.toUpperCase())]),
+    );
+  const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
+  const rows = await base
+    .selectAll('b')
+    .select(
+      sql<string>`(select count(distinct c.task_code) from catalog_items c where c.catalog_code = b.catalog_code and c.status = 'published')`.as(
+        'implementations',
+      ),
+    )
+    .orderBy('b.catalog_code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return {
+    items: rows.map((r: any) => ({ ...toBasic(r), implementations: Number(r.implementations) })),
+    total: Number(n),
+  };
+}
+
+export async function allBasicItems(db: Q): Promise<BasicItem[]> {
+  const rows = await db.selectFrom('catalog_basic_items').selectAll().orderBy('catalog_code').execute();
+  return rows.map(toBasic);
+}
+
+export async function basicItem(db: Q, catalogCode: string): Promise<BasicItem | null> {
+  const r = await getBasicItem(db, catalogCode);
+  return r ? toBasic(r) : null;
+}
+
+export async function upsertBasicItem(db: Q, b: BasicItem): Promise<void> {
+  await db
+    .insertInto('catalog_basic_items')
+    .values({
+      catalog_code: b.catalogCode,
+      name: b.name,
+      task_type: b.taskType,
+      parent_code: b.parentCode,
+      legal_basis: b.legalBasis,
+    })
+    .onConflict((oc) =>
+      oc.column('catalog_code').doUpdateSet({
+        name: b.name,
+        task_type: b.taskType,
+        parent_code: b.parentCode,
+        legal_basis: b.legalBasis,
+      }),
+    )
+    .execute();
+}
+
+export interface PowerFilter {
+  regionPrefix?: string;
+  departmentId?: string;
+  taskTypes: readonly string[];
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Published power items (newest version of each), for the power and responsibility lists. */
+export async function powerItems(db: Q, f: PowerFilter): Promise<{ items: CatalogItem[]; total: number }> {
+  let base = db.selectFrom(latestPublished(db)).where('i.task_type', 'in', [...f.taskTypes]);
+  if (f.regionPrefix) base = base.where('i.region_code', 'like', `${f.regionPrefix}%`);
+  if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
+  if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
+  const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
+  const rows = await base
+    .selectAll()
+    .orderBy('i.department_name')
+    .orderBy('i.task_type')
+    .orderBy('i.name')
+    .orderBy('i.task_code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return { items: rows.map(toItem), total: Number(n) };
 }

@@ -67,6 +67,8 @@ export async function seed(platform: Platform, log: (line: string) => void): Pro
         steps: s.steps,
         results: s.results,
         faqs: s.faqs ?? [],
+        duties: null,
+        accountability: null,
         status: 'published',
       };
       await repo.insertBasicItem(tx, {

@@ -55,10 +55,17 @@ export interface Material {
   acceptanceStandard?: string | null;
 }
 
+/**
+ * A review step of an item (inside the case state REVIEWING): who handles it (a role code of the
+ * org module, e.g. 'window_staff' or 'approver'), its time limit, and the departments that
+ * countersign it in parallel (会签; department ids).
+ */
 export interface Step {
   name: string;
   days: number;
   unit: number;
+  role?: string | null;
+  countersign?: string[];
 }
 
 export interface FeeItem {
@@ -114,6 +121,10 @@ export interface ItemInput {
   steps?: Step[];
   results?: ResultDoc[];
   faqs?: Faq[];
+  /** Duties of the implementing department for this power (责任清单: 职责事项). */
+  duties?: string | null;
+  /** Accountability basis (追责依据/追责情形) for the responsibility list. */
+  accountability?: string | null;
 }
 
 export type ItemStatus = 'draft' | 'published' | 'cancelled';
@@ -151,6 +162,8 @@ export interface CatalogItem {
   steps: Step[];
   results: ResultDoc[];
   faqs: Faq[];
+  duties: string | null;
+  accountability: string | null;
   status: ItemStatus;
   createdAt: string;
   updatedAt: string;
@@ -168,4 +181,35 @@ export interface ItemSummary {
   visitsRequired: number;
   isOnline: boolean;
   themes: string[];
+}
+
+/** Administrative powers (权力事项): every task type except 20 公共服务. */
+export const POWER_TASK_TYPES: readonly string[] = Object.freeze(Object.keys(TASK_TYPES).filter((k) => k !== '20'));
+
+/** One basic-catalog (基本目录) entry. */
+export interface BasicItem {
+  catalogCode: string;
+  name: string;
+  taskType: string;
+  parentCode: string | null;
+  legalBasis: string | null;
+}
+
+/** The newest version of a task code in any state, as the administration lists it. */
+export interface AdminItemSummary extends ItemSummary {
+  taskVersion: number;
+  status: ItemStatus;
+  regionCode: string;
+  updatedAt: string;
+}
+
+/** One stored version of a task code (GET /items/{taskCode}/versions). */
+export interface ItemVersionInfo {
+  taskVersion: number;
+  name: string;
+  status: ItemStatus;
+  promisedLimit: number;
+  promisedUnit: number;
+  createdAt: string;
+  updatedAt: string;
 }

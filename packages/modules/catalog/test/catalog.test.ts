@@ -357,6 +357,11 @@ describe('administration', () => {
       ...rest,
       name: '测试摊贩登记（新版）',
       promisedLimit: 3,
+      // the working-day steps must fit in the promised limit
+      steps: [
+        { name: '受理', days: 1, unit: 1 },
+        { name: '决定', days: 2, unit: 1 },
+      ],
     });
     expect(u.status, JSON.stringify(u.body)).toBe(200);
     expect(u.body.taskVersion).toBe(2);

@@ -5,6 +5,8 @@ import { roleGrantsOfAccount } from './repository.ts';
 import { routes } from './routes.ts';
 import { seed } from './seed.ts';
 
+/** Read by the cases module (supervision notices of the evaluation loop). */
+export { accountsHolding } from './holders.ts';
 export { orgMigrations } from './migrations.ts';
 export { isKnownPermission, PERMISSIONS } from './permissions.ts';
 export type { Department, Division, GeoPolygon, Grid, Role, StaffGrant, StaffRow } from './repository.ts';

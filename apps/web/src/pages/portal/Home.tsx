@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  AppstoreAddOutlined,
   AuditOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
@@ -55,6 +56,14 @@ export function HomePage() {
             onClick={() => navigate('/services')}
           >
             {t('home.services')}
+          </Button>
+          <Button
+            className="yw-big-button"
+            size="large"
+            icon={<AppstoreAddOutlined />}
+            onClick={() => navigate('/bundles')}
+          >
+            {t('bundles.home.title')}
           </Button>
           {signedIn ? (
             <Button
@@ -116,6 +125,15 @@ export function HomePage() {
                 avatar={<FileSearchOutlined style={{ fontSize: 28 }} aria-hidden />}
                 title={<Link to="/services">{t('home.services')}</Link>}
                 description={t('home.servicesBody')}
+              />
+            </Card>
+          </Col>
+          <Col xs={24} md={8}>
+            <Card>
+              <Card.Meta
+                avatar={<AppstoreAddOutlined style={{ fontSize: 28 }} aria-hidden />}
+                title={<Link to="/bundles">{t('bundles.home.title')}</Link>}
+                description={t('bundles.home.body')}
               />
             </Card>
           </Col>

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Descriptions, Empty, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorText } from '../../api.ts';
+import { useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 
 // The catalog API's own types (type-only: nothing of the server is bundled).
@@ -37,6 +38,10 @@ export function ServicesPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2}>{t('services.title')}</Typography.Title>
+      <Space wrap size="large">
+        <Link to="/bundles">{t('bundles.servicesLink')}</Link>
+        <Link to="/services/power-list">{t('catalogAdmin.power.link')}</Link>
+      </Space>
       <Space wrap>
         <Input.Search
           aria-label={t('services.search')}
@@ -100,6 +105,32 @@ export function ServicesPage() {
   );
 }
 
+/**
+ * 在线办理: signed-in person/enterprise accounts go to the application form; signed-out visitors are sent
+ * to sign in first (the apply page redirects with returnTo); staff accounts see no button.
+ */
+function ApplyButton({ guide }: { guide: Guide }) {
+  const { t } = usePrefs();
+  const navigate = useNavigate();
+  const me = useMe();
+  const type = me.data?.account.type;
+  if (!guide.isOnline || me.isPending || type === 'staff') return null;
+  const offered = !type || !guide.serviceObject.length || guide.serviceObject.includes(type);
+  return (
+    <Space wrap>
+      <Button
+        type="primary"
+        size="large"
+        disabled={!offered}
+        onClick={() => navigate(`/services/${encodeURIComponent(guide.taskCode)}/apply`)}
+      >
+        {me.data ? t('apply.applyOnline') : t('apply.loginToApply')}
+      </Button>
+      {offered ? null : <Typography.Text type="secondary">{t('apply.notForType')}</Typography.Text>}
+    </Space>
+  );
+}
+
 /** /services/:taskCode — the handling guide (办事指南) of one item. */
 export function ServiceGuidePage() {
   const { t, lang } = usePrefs();
@@ -125,6 +156,7 @@ export function ServiceGuidePage() {
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Link to="/services">{t('services.back')}</Link>
       <Typography.Title level={2}>{g.name}</Typography.Title>
+      <ApplyButton guide={g} />
       <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
         <Descriptions.Item label={t('services.department')}>{g.departmentName}</Descriptions.Item>
         <Descriptions.Item label={t('services.taskCode')}>

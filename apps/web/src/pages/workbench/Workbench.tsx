@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { ADMIN_SECTIONS, adminSectionsOf, type Grant, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { InboxPanel } from './Inbox.tsx';
 
 interface Department {
   id: string;
@@ -28,6 +29,9 @@ export default function WorkbenchPage() {
   });
   if (!account || !me.data) return null;
   const sections = adminSectionsOf(me.data);
+  const handlesCases = me.data.grants.some(
+    (g) => g.permission === '*' || g.permission === 'cases.read' || g.permission === 'cases.handle',
+  );
 
   return (
     <>
@@ -47,6 +51,18 @@ export default function WorkbenchPage() {
         />
       )}
       <Row gutter={[16, 16]}>
+        {handlesCases && (
+          <Col span={24}>
+            <InboxPanel />
+          </Col>
+        )}
+        {(handlesCases || me.data.grants.some((g) => g.permission === 'evaluation.manage')) && (
+          <Col span={24}>
+            <Card size="small">
+              <Link to="/workbench/evaluations">{t('onestop.eval.workbenchLink')}</Link>
+            </Card>
+          </Col>
+        )}
         <Col xs={24} lg={12}>
           <Card title={<h2 className="yw-card-title">{t('workbench.profile')}</h2>} style={{ height: '100%' }}>
             <Descriptions

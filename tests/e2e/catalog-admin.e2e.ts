@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Journey, startJourney, totpNow } from './browser.ts';
+
+let j: Journey;
+beforeAll(async () => {
+  j = await startJourney();
+});
+afterAll(async () => {
+  await j?.close();
+});
+
+describe('browser journeys: catalog administration', () => {
+  it('the administrator edits an item’s form in the designer, sees it in the preview, publishes, and the guide shows the new version', async () => {
+    const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    await page.goto(`${j.base}/login`);
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO'));
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(/\/(workbench|admin|account)/);
+
+    // the catalog list, found by pinyin initials
+    await page.goto(`${j.base}/admin/catalog`);
+    await page.getByRole('link', { name: '事项目录' }).waitFor();
+    await page.getByLabel('关键词').fill('spjy');
+    await page.getByLabel('关键词').press('Enter');
+    await page.getByRole('link', { name: '食品经营许可' }).click();
+    await page.waitForURL(/\/admin\/catalog\/[0-9A-Z]{31}$/);
+    const taskCode = page.url().split('/').pop() as string;
+    await page.getByText('当前为第 1 版').waitFor();
+
+    // the workflow diagram follows the steps table as it is edited
+    await page.getByRole('tab', { name: '审批流程' }).click();
+    await page.getByRole('button', { name: '添加环节' }).click();
+    await page.getByLabel('第 5 个环节名称').fill('现场核查');
+    await page.getByRole('img', { name: /现场核查/ }).waitFor();
+    await page.getByText('环节合计 6 个工作日；承诺时限 5').waitFor();
+    await page.getByText(/超过承诺时限 5 个工作日/).waitFor();
+    await page.getByRole('button', { name: '删除 现场核查' }).click();
+    await page.getByText('环节合计 5 个工作日；承诺时限 5').waitFor();
+
+    // the form designer: add a field, name it, see it in the live preview
+    await page.getByRole('tab', { name: '申请表单' }).click();
+    const preview = page.getByTestId('form-preview');
+    await preview.getByText('经营场所').first().waitFor();
+    await page.getByRole('button', { name: '添加字段' }).click();
+    await page.getByLabel('字段标题').last().fill('联系邮箱');
+    await page.getByLabel('字段名（英文）').last().fill('contactEmail');
+    await preview.getByText('联系邮箱').waitFor();
+    await preview.locator('#root_contactEmail').waitFor();
+
+    await page.getByRole('button', { name: '发布新版本' }).click();
+    await page.getByText('已发布第 2 版').waitFor();
+
+    // the public guide shows the new version, and its form carries the new field
+    await page.goto(`${j.base}/services/${taskCode}`);
+    await page.getByRole('heading', { name: /食品经营许可/ }).waitFor();
+    await page.getByText(/第 2 版/).waitFor();
+    const guide = await j.rt.app.inject({ method: 'GET', url: `/api/v1/catalog/items/${taskCode}` });
+    expect(guide.json().taskVersion).toBe(2);
+    expect(guide.json().formSchema.properties.contactEmail).toEqual({ type: 'string', title: '联系邮箱' });
+    expect(Object.keys(guide.json().formSchema.properties).pop()).toBe('contactEmail');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the administrator marks a holiday in the calendar month grid and saves the year', async () => {
+    const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${j.base}/login`);
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', 1));
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(/\/(workbench|admin|account)/);
+
+    await page.goto(`${j.base}/admin/calendar`);
+    await page.getByLabel('年份').fill('2026');
+    await page.getByLabel('年份').press('Tab');
+    // seeded days are marked by word: 2026-10-01 is a holiday, 2026-10-10 a make-up workday
+    await page.getByRole('button', { name: /^2026-10-01 法定节假日 国庆节/ }).waitFor();
+    await page.getByRole('button', { name: /^2026-10-10 调休上班日/ }).waitFor();
+    await page.getByRole('button', { name: /^2026-11-02 工作日/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('法定节假日').check();
+    await dialog.getByLabel('名称').fill('测试假日');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByRole('button', { name: /^2026-11-02 法定节假日 测试假日/ }).waitFor();
+    await page.getByRole('button', { name: '保存本年日历' }).click();
+    await page.getByText(/已保存 \d+ 个特殊日期/).waitFor();
+    const cal = await j.rt.app.inject({ method: 'GET', url: '/api/v1/calendar/2026' });
+    expect(cal.json().days).toContainEqual({ day: '2026-11-02', kind: 'holiday', name: '测试假日' });
+    expect(cal.json().days).toContainEqual({ day: '2026-10-10', kind: 'workday', name: '国庆节调休上班' });
+    await page.close();
+  });
+});
