@@ -176,12 +176,14 @@ export default function BundleCasePage() {
                         {t('bundles.case.waitingFor', { items: c.waitingFor.map(nameOf).join(sep) })}
                       </Typography.Paragraph>
                     ) : null}
-                    <Link
-                      to={`/my/cases/${encodeURIComponent(c.id)}`}
-                      aria-label={`${t('bundles.case.openChild')}：${c.itemName}`}
-                    >
-                      {t('bundles.case.openChild')}
-                    </Link>
+                    <div className="yw-bundle-child-link">
+                      <Link
+                        to={`/my/cases/${encodeURIComponent(c.id)}`}
+                        aria-label={`${t('bundles.case.openChild')}：${c.itemName}`}
+                      >
+                        {t('bundles.case.openChild')}
+                      </Link>
+                    </div>
                   </Card>
                 </Col>
               );

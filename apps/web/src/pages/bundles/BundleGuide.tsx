@@ -3,19 +3,7 @@ import type CoreForm from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import { useQueries, useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Card,
-  Descriptions,
-  Radio,
-  Result,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App as AntApp, Button, Card, Descriptions, Radio, Result, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
@@ -96,7 +84,9 @@ export default function BundleGuidePage() {
             {t('bundles.jointDeadlineValue', { n: g.jointDeadlineDays })}
           </Descriptions.Item>
           <Descriptions.Item label={t('bundles.applicants')}>
-            {g.applicantTypes.map((x) => t(x === 'person' ? 'bundles.applicant.person' : 'bundles.applicant.enterprise')).join(sep)}
+            {g.applicantTypes
+              .map((x) => t(x === 'person' ? 'bundles.applicant.person' : 'bundles.applicant.enterprise'))
+              .join(sep)}
           </Descriptions.Item>
           <Descriptions.Item label={t('bundles.scope')} span={2}>
             {t('bundles.scopeValue', { n: g.members.length, d: deptCount })}
@@ -293,25 +283,30 @@ function BundleApplication({
   const fieldKey = fields.map((f) => f.id).join(',');
   const materials = visibleMaterials(g, applying);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the schema depends on the visible fields only
-  const schema = useMemo<RJSFSchema>(() => {
+  // The schema and the field order follow the visible fields (by their ids, a stable key).
+  const { schema, uiSchema } = useMemo(() => {
+    const ids = fieldKey.split(',');
+    const shown = g.form.filter((f) => ids.includes(f.id));
     const props = (g.formSchema.properties ?? {}) as Record<string, RJSFSchema>;
-    return {
+    const schema: RJSFSchema = {
       type: 'object',
-      required: fields.filter((f) => f.required).map((f) => f.id),
+      required: shown.filter((f) => f.required).map((f) => f.id),
       properties: Object.fromEntries(
-        fields.map((f) => [
+        shown.map((f) => [
           f.id,
-          { ...(props[f.id] ?? ({ type: 'string' } as RJSFSchema)), title: lang === 'en' && f.titleEn ? f.titleEn : f.title },
+          {
+            ...(props[f.id] ?? ({ type: 'string' } as RJSFSchema)),
+            title: lang === 'en' && f.titleEn ? f.titleEn : f.title,
+          },
         ]),
       ),
     };
+    const uiSchema: UiSchema = {
+      'ui:order': [...shown.map((f) => f.id), '*'],
+      'ui:submitButtonOptions': { norender: true },
+    };
+    return { schema, uiSchema };
   }, [g, fieldKey, lang]);
-  const uiSchema = useMemo<UiSchema>(
-    () => ({ 'ui:order': [...fields.map((f) => f.id), '*'], 'ui:submitButtonOptions': { norender: true } }),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: follows the visible fields
-    [fieldKey],
-  );
 
   const titleOf = (prop: string) =>
     String((schema.properties as Record<string, { title?: string }> | undefined)?.[prop]?.title ?? prop);
@@ -319,7 +314,10 @@ function BundleApplication({
     errs.map((e) => {
       const prop =
         e.name === 'required' ? String(e.params?.missingProperty ?? '') : String(e.property ?? '').replace(/^\./, '');
-      return { ...e, message: t(e.name === 'required' ? 'apply.fieldRequired' : 'apply.fieldInvalid', { title: titleOf(prop) }) };
+      return {
+        ...e,
+        message: t(e.name === 'required' ? 'apply.fieldRequired' : 'apply.fieldInvalid', { title: titleOf(prop) }),
+      };
     });
 
   const question = (id: string) => {
@@ -372,7 +370,8 @@ function BundleApplication({
   const onSubmit = () => {
     const aErrs: Record<string, string> = {};
     for (const s of g.scenarios)
-      if (typeof answers[s.id] !== 'boolean') aErrs[s.id] = t('bundles.scenario.required', { question: question(s.id) });
+      if (typeof answers[s.id] !== 'boolean')
+        aErrs[s.id] = t('bundles.scenario.required', { question: question(s.id) });
     setAnswerErrors(aErrs);
     const formOk = formRef.current ? formRef.current.validateForm() : true;
     const mErrs: Record<string, string> = {};
@@ -400,7 +399,7 @@ function BundleApplication({
   };
 
   return (
-    <>
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {g.scenarios.length ? (
         <Card title={<h3 className="yw-card-title">{t('bundles.scenario.title')}</h3>}>
           <Typography.Paragraph type="secondary">{t('bundles.scenario.intro')}</Typography.Paragraph>
@@ -487,7 +486,7 @@ function BundleApplication({
           {t('bundles.apply.submit')}
         </Button>
       </Space>
-    </>
+    </Space>
   );
 }
 

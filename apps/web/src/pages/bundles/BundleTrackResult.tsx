@@ -44,7 +44,11 @@ export function BundleTrackResult({ r }: { r: BundleTrackView }) {
             dataIndex: 'outcome',
             render: (v: string | null) => (v ? t(`apply.detail.outcome.${v as 'APPROVED' | 'DENIED'}`) : '—'),
           },
-          { title: t('apply.track.dueDay'), dataIndex: 'dueDay', render: (v: string | null) => v ?? t('apply.detail.dueNone') },
+          {
+            title: t('apply.track.dueDay'),
+            dataIndex: 'dueDay',
+            render: (v: string | null) => v ?? t('apply.detail.dueNone'),
+          },
         ]}
       />
     </section>

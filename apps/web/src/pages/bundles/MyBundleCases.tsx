@@ -19,30 +19,30 @@ export function MyBundleCases() {
   return (
     <>
       <section aria-labelledby="yw-my-bundles">
-      <Typography.Title level={3} id="yw-my-bundles" style={{ fontSize: 20 }}>
-        {t('bundles.mine.title')}
-      </Typography.Title>
-      <Table<BundleCaseView>
-        rowKey="id"
-        dataSource={items}
-        pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
-        scroll={{ x: true }}
-        columns={[
-          {
-            title: t('bundles.mine.bundle'),
-            dataIndex: 'bundleName',
-            render: (v: string, b) => <Link to={`/my/bundles/${encodeURIComponent(b.id)}`}>{v}</Link>,
-          },
-          { title: t('apply.mine.serialNo'), dataIndex: 'serialNo', render: (v: string) => <code>{v}</code> },
-          {
-            title: t('apply.mine.state'),
-            dataIndex: 'state',
-            render: (v: string) => <Tag color={bundleStateColor(v)}>{bundleStateText(t, v)}</Tag>,
-          },
-          { title: t('bundles.case.dueDay'), dataIndex: 'dueDay', render: (v: string | null) => v ?? '—' },
-          { title: t('apply.detail.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v) },
-        ]}
-      />
+        <Typography.Title level={3} id="yw-my-bundles" style={{ fontSize: 20 }}>
+          {t('bundles.mine.title')}
+        </Typography.Title>
+        <Table<BundleCaseView>
+          rowKey="id"
+          dataSource={items}
+          pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+          scroll={{ x: true }}
+          columns={[
+            {
+              title: t('bundles.mine.bundle'),
+              dataIndex: 'bundleName',
+              render: (v: string, b) => <Link to={`/my/bundles/${encodeURIComponent(b.id)}`}>{v}</Link>,
+            },
+            { title: t('apply.mine.serialNo'), dataIndex: 'serialNo', render: (v: string) => <code>{v}</code> },
+            {
+              title: t('apply.mine.state'),
+              dataIndex: 'state',
+              render: (v: string) => <Tag color={bundleStateColor(v)}>{bundleStateText(t, v)}</Tag>,
+            },
+            { title: t('bundles.case.dueDay'), dataIndex: 'dueDay', render: (v: string | null) => v ?? '—' },
+            { title: t('apply.detail.createdAt'), dataIndex: 'createdAt', render: (v: string) => dateTime(v) },
+          ]}
+        />
       </section>
       <Typography.Title level={3} style={{ fontSize: 20, margin: 0 }}>
         {t('bundles.mine.single')}
