@@ -642,6 +642,13 @@ export async function act(p: Platform, ctx: Ctx, caseId: string, input: ActInput
     );
   }
   checkActor(ctx, t, row);
+  if (t.action === 'submit' && json<string[]>(row.waiting_for, []).length)
+    throw conflict(
+      'WAITING_FOR_PREREQUISITE',
+      '该事项将在前置事项办结后自动提交',
+      'This case is submitted automatically once its prerequisites are concluded',
+      'action',
+    );
   const reason = input.reason?.trim() || null;
   if (t.requires?.includes('reason') && !reason)
     throw badRequest('VALIDATION', '此操作须填写理由', `Action ${t.action} requires a reason`, 'reason');
@@ -1152,6 +1159,7 @@ export function allowedActions(ctx: Ctx, row: any): string[] {
         if (!csOpen || !canCountersign(ctx, row, true)) continue;
       } else if (!can(ctx.caller, t.permission ?? HANDLE, target(row))) continue;
     } else continue;
+    if (t.action === 'submit' && json<string[]>(row.waiting_for, []).length) continue;
     if (t.action === 'countersign_start' && csOpen) continue;
     if ((t.action === 'approve' || t.action === 'deny') && csOpen) continue;
     if (t.action === 'approve' && materials.some((m) => m.status === 'tolerated')) continue;

@@ -192,6 +192,13 @@ describe(`bundles on ${dbLabel}`, () => {
     expect(kids.get('户外广告设置许可').state).toBe('SUBMITTED');
     expect(kids.get('个体工商户设立登记').departmentId).not.toBe(kids.get('户外广告设置许可').departmentId);
     expect(kids.get('食品经营许可').state).toBe('DRAFT');
+    // A waiting child is submitted by the platform, not by the applicant.
+    expect(kids.get('食品经营许可').allowedActions).not.toContain('submit');
+    const early = await call(citizen, 'POST', `/cases/${kids.get('食品经营许可').id}/actions`, {
+      action: 'submit',
+      expectedVersion: (await caseRow(kids.get('食品经营许可').id)).version,
+    });
+    expect(early.body.code).toBe('WAITING_FOR_PREREQUISITE');
     expect(kids.get('公共场所卫生许可').state).toBe('DRAFT');
     // One form feeds every member; one upload satisfies two members.
     expect(kids.get('食品经营许可').formData.entityName).toBe(FORM.shopName);
