@@ -104,7 +104,7 @@ export function RatingPanel({ caseId, onChanged }: { caseId: string; onChanged?:
                   : []),
                 {
                   key: 'at',
-                  label: t('onestop.eval.createdAt'),
+                  label: t('onestop.eval.measuresAt'),
                   children: dayjs(rect.measures.at).format('YYYY-MM-DD HH:mm'),
                 },
               ]}
