@@ -124,17 +124,8 @@ export const casesMigrations: Migrations = {
       `.execute(db);
     },
   },
-};
-
-/**
- * Inbox indexes found by bench/cases.ts (docs/benchmarks.md, "Cases benchmark"). Not yet in
- * `casesMigrations`: while 0035_cases_evaluation is applied beside the runtime (evaluation.test.ts),
- * a landed 0039 would put it out of order. To activate, spread this map into `casesMigrations`
- * once evaluationMigrations is part of `allMigrations`; `npm run bench:cases` applies it on its
- * throw-away databases unless BENCH_INDEXES=0.
- */
-export const casesBenchIndexMigrations: Migrations = {
-  // With 1,000,000 cases the inbox without a state filter sorted a whole department by due day (≈ 0.4–0.8 s), the
+  // Inbox indexes found by bench/cases.ts (docs/benchmarks.md, "Cases benchmark"). With 1,000,000
+  // cases the inbox without a state filter sorted a whole department by due day (≈ 0.3–0.8 s), the
   // deadline=normal count read every heap row of it, and region grants could not use an index for
   // `region_code like '440604%'` under a non-C collation (sequential scan). All partial: drafts are
   // never in the inbox.
