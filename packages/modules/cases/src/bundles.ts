@@ -542,17 +542,11 @@ export async function getBundleCase(p: Platform, ctx: Ctx, id: string) {
     .where('bundle_case_id', '=', id)
     .orderBy('created_at')
     .execute();
-  const children: (CaseView & Record<string, unknown>)[] = [];
+  const children: CaseView[] = [];
   const timeline: Record<string, unknown>[] = [];
   for (const { id: cid } of ids) {
     const c = await getCase(p, ctx, cid);
-    children.push({
-      ...c,
-      waitingFor: j(
-        (await p.db.selectFrom('cases').select('waiting_for').where('id', '=', cid).executeTakeFirst())?.waiting_for,
-        [],
-      ),
-    });
+    children.push(c);
     for (const e of (await caseTimeline(p, ctx, cid)).items) timeline.push({ ...e, caseId: cid, itemName: c.itemName });
   }
   timeline.sort((a, b) => String(a.at).localeCompare(String(b.at)) || Number(a.seq) - Number(b.seq));

@@ -1116,7 +1116,8 @@ async function detailOf(p: Platform, rec: any, roles: Roles): Promise<Rectificat
       toState: e.to_state,
       action: e.action,
       actorId: e.actor_id,
-      actorName: e.actor_name,
+      // The rater is personal data to staff, masked like the rest of this view.
+      actorName: e.actor_id === rec.rater_account_id && e.actor_name ? maskName(e.actor_name) : e.actor_name,
       note: e.note,
       at: iso(e.at)!,
     })),

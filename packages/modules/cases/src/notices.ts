@@ -31,12 +31,21 @@ const APPLICANT_TEXT: Record<string, [string, string] | undefined> = {
 };
 
 /** Tells the applicant what happened to their case (in the same transaction as the change). */
-export async function afterTransition(tx: Tx, _ctx: unknown, row: any, t: Transition, reason: string | null) {
+export async function afterTransition(
+  tx: Tx,
+  row: any,
+  t: Transition,
+  reason: string | null,
+  detail: { supplementItems?: { material: string; note: string }[] },
+) {
   if (t.actor === 'applicant' && t.action !== 'provide_materials') return; // they know what they did
   const stateChanged = t.to !== row.state;
   const extra = APPLICANT_TEXT[t.action];
   if (!stateChanged && !extra) return;
   const [zh, en] = STATE_NAMES[t.to];
+  // The supplement notice lists every material to hand in (行政许可法 §32: one notice, everything).
+  const listed = detail.supplementItems ?? [];
+  const listZh = listed.map((i) => `${i.material}${i.note ? `（${i.note}）` : ''}`).join('；');
   const outcome =
     t.outcome === 'APPROVED'
       ? ['，结果：准予', ', outcome: approved']
@@ -48,8 +57,8 @@ export async function afterTransition(tx: Tx, _ctx: unknown, row: any, t: Transi
     kind: `cases.${t.action}`,
     title: `办件${zh}：${row.item_name}`,
     titleEn: `Case ${en}: ${row.item_name}`,
-    body: `您的办件（流水号 ${row.serial_no}）${extra ? extra[0] : `状态更新为“${zh}”`}${outcome[0]}${reason ? `。说明：${reason}` : '。'}`,
-    bodyEn: `Your case ${row.serial_no}: ${extra ? extra[1] : `now ${en}`}${outcome[1]}${reason ? `. Note: ${reason}` : '.'}`,
+    body: `您的办件（流水号 ${row.serial_no}）${extra ? extra[0] : `状态更新为“${zh}”`}${outcome[0]}${listZh ? `：${listZh}` : ''}${reason ? `。说明：${reason}` : '。'}`,
+    bodyEn: `Your case ${row.serial_no}: ${extra ? extra[1] : `now ${en}`}${outcome[1]}${listed.length ? `: ${listed.map((i) => i.material).join('; ')}` : ''}${reason ? `. Note: ${reason}` : '.'}`,
     link: `/my/cases/${row.id}`,
     channels: ['inapp', 'sms'],
   });

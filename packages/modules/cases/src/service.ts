@@ -133,6 +133,9 @@ export interface CaseView {
   extendedDays: number;
   warnDay: string | null;
   deadlineFlag: DeadlineStatus | null;
+  /** The bundle case (一件事) this case belongs to, and the members it waits for before it is submitted. */
+  bundleCaseId: string | null;
+  waitingFor: string[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -186,6 +189,8 @@ function toView(r: any): CaseView {
     extendedDays: r.extended_days ?? 0,
     warnDay: r.warn_day ?? null,
     deadlineFlag: r.deadline_flag ?? null,
+    bundleCaseId: r.bundle_case_id ?? null,
+    waitingFor: json(r.waiting_for, []),
     version: r.version,
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
@@ -1058,7 +1063,7 @@ async function applyTransition(
       { runAt: endOfDay(d.dueDay), uniqueKey: `deadline:${row.id}:overdue:${d.dueDay}` },
     );
   }
-  await afterTransition(tx, ctx, row, t, opts.reason ?? null);
+  await afterTransition(tx, row, t, opts.reason ?? null, detail as { supplementItems?: SupplementNotice['items'] });
   for (const hook of transitionHooks) await hook(tx, ctx, { ...row, state: t.to }, t);
 }
 
