@@ -58,9 +58,8 @@ const base: Omit<
   'home.elderSubtitle': 'Please choose what you want to do',
   'home.quickLinks': 'Quick links',
   'home.services': 'Government services',
-  'home.comingSoon': 'Coming soon',
   'home.servicesBody':
-    'Find a service and read its guide (conditions, materials, time limits, fees); online applications open soon.',
+    'Find a service, read its guide (conditions, materials, time limits, fees), apply online, upload materials, follow the case and rate it.',
   'home.registerBody':
     'Individuals register with their resident ID number; enterprises with their unified social credit code.',
   'home.loginBody': 'Already registered? Sign in to manage your profile and account security.',
