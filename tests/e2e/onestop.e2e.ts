@@ -407,7 +407,10 @@ describe('browser journey: one-stop services end to end', () => {
         `办件已办结：${ITEM}`,
       ])
         await citizen.getByText(title, { exact: true }).first().waitFor();
-      await citizen.getByText(new RegExp(`${serialNo}）请按补正告知一次性补齐材料。说明：${REASON}`)).waitFor();
+      // The notice message lists the material with its note, then the overall reason.
+      await citizen
+        .getByText(`${serialNo}）请按补正告知一次性补齐材料：${M_LAYOUT}（${NOTE}）。说明：${REASON}`)
+        .waitFor();
       await citizen
         .getByText(/结果：准予/)
         .first()
