@@ -15,6 +15,13 @@ export const PERMISSIONS: readonly string[] = Object.freeze([
   'cases.unmask',
   'evaluation.manage',
   'notifications.outbox',
+  'licences.manage',
+  'licences.issue',
+  'licences.read',
+  'data.manage',
+  'data.request',
+  'data.approve',
+  'data.audit',
 ]);
 
 export const ALL_PERMISSIONS = '*';
