@@ -19,6 +19,7 @@ export type {
   ProvidedMaterial,
 } from './fulfilment.ts';
 export { fulfilmentTypes, registerFulfilment } from './fulfilment.ts';
+export { onTransition, type TransitionHook } from './service.ts';
 export { casesMigrations } from './migrations.ts';
 export { STATE_NAMES } from './notices.ts';
 export { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from './seed.ts';

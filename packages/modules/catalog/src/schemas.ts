@@ -17,6 +17,8 @@ const Material = Type.Object(
     format: NullableText(100),
     maxSizeMb: Type.Optional(Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1024 })])),
     acceptanceStandard: NullableText(1000),
+    licenceTypeCode: NullableText(21),
+    source: Type.Optional(Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())])),
   },
   { additionalProperties: false },
 );

@@ -141,6 +141,20 @@ function validateStatic(input: ItemInput): void {
         `第 ${i + 1} 项材料的提交方式应为 ${FULFILMENTS.join('、')}`,
         `Material ${i + 1}: fulfilment must be one of ${FULFILMENTS.join(', ')}`,
       );
+    if (m.fulfilment === 'ECERT' && !/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/.test(m.licenceTypeCode ?? ''))
+      throw badAt(
+        'materials',
+        i,
+        `第 ${i + 1} 项材料以电子证照提供，应填写 21 位证照类型代码`,
+        `Material ${i + 1}: an ECERT material needs the 21-character licence type code`,
+      );
+    if (m.fulfilment === 'SHARED_DATA' && typeof m.source?.resourceCode !== 'string')
+      throw badAt(
+        'materials',
+        i,
+        `第 ${i + 1} 项材料以共享数据提供，应指明数据资源（source.resourceCode）`,
+        `Material ${i + 1}: a SHARED_DATA material needs source.resourceCode`,
+      );
     if (!MATERIAL_TYPES.includes(m.type))
       throw badAt(
         'materials',
@@ -327,6 +341,8 @@ function buildRow(
       format: nullable(m.format),
       maxSizeMb: m.maxSizeMb ?? null,
       acceptanceStandard: nullable(m.acceptanceStandard),
+      ...(m.fulfilment === 'ECERT' ? { licenceTypeCode: m.licenceTypeCode ?? null } : {}),
+      ...(m.fulfilment === 'SHARED_DATA' ? { source: m.source ?? null } : {}),
     })),
     steps: (input.steps ?? []).map(normaliseStep),
     results: input.results ?? [],

@@ -86,6 +86,8 @@ export const CHILD_SHEETS: ChildSheet[] = [
       { header: '格式', field: 'format', kind: 'ntext' },
       { header: '大小上限MB', field: 'maxSizeMb', kind: 'number' },
       { header: '受理标准', field: 'acceptanceStandard', kind: 'ntext', width: 30 },
+      { header: '证照类型代码', field: 'licenceTypeCode', kind: 'ntext', width: 24 },
+      { header: '共享数据来源', field: 'source', kind: 'json', width: 30 },
     ],
   },
   {
@@ -204,6 +206,8 @@ export function toInput(it: CatalogItem & { parentCatalogCode: string | null }, 
       format: m.format ?? null,
       maxSizeMb: m.maxSizeMb ?? null,
       acceptanceStandard: m.acceptanceStandard ?? null,
+      ...(m.licenceTypeCode ? { licenceTypeCode: m.licenceTypeCode } : {}),
+      ...(m.source ? { source: m.source } : {}),
     })),
     steps: it.steps.map((s) => ({
       name: s.name,

@@ -37,12 +37,14 @@ export type MaterialType = 'original' | 'copy' | 'electronic';
 export const MATERIAL_TYPES: readonly MaterialType[] = ['original', 'copy', 'electronic'];
 
 /**
- * How a material is fulfilled: uploaded by the applicant, or replaced by a written commitment
- * (告知承诺). Open union: later ways (e.g. 'ECERT' electronic licence, 'SHARED_DATA') are added to
- * FULFILMENTS without changing stored data.
+ * How a material is fulfilled: uploaded by the applicant, replaced by a written commitment
+ * (告知承诺), provided by one of the applicant's electronic licences (ECERT, `licenceTypeCode`
+ * names the licence type), or fetched from shared government data instead of being asked for
+ * (SHARED_DATA, 免证明; `source` names the data resource and query). Open union: later ways are
+ * added to FULFILMENTS without changing stored data.
  */
-export type Fulfilment = 'UPLOAD' | 'COMMITMENT' | (string & {});
-export const FULFILMENTS: readonly Fulfilment[] = ['UPLOAD', 'COMMITMENT'];
+export type Fulfilment = 'UPLOAD' | 'COMMITMENT' | 'ECERT' | 'SHARED_DATA' | (string & {});
+export const FULFILMENTS: readonly Fulfilment[] = ['UPLOAD', 'COMMITMENT', 'ECERT', 'SHARED_DATA'];
 
 export interface Material {
   name: string;
@@ -53,6 +55,10 @@ export interface Material {
   format?: string | null;
   maxSizeMb?: number | null;
   acceptanceStandard?: string | null;
+  /** ECERT: the licence type (证照类型代码, 21 characters) whose valid licence satisfies the material. */
+  licenceTypeCode?: string | null;
+  /** SHARED_DATA: the data resource and query that satisfy the material (defined by the data module). */
+  source?: Record<string, unknown> | null;
 }
 
 /**
