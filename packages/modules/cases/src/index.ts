@@ -19,7 +19,6 @@ export type {
   ProvidedMaterial,
 } from './fulfilment.ts';
 export { fulfilmentTypes, registerFulfilment } from './fulfilment.ts';
-export { onTransition, type TransitionHook } from './service.ts';
 export { casesMigrations } from './migrations.ts';
 export { STATE_NAMES } from './notices.ts';
 export { DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS } from './seed.ts';
@@ -33,7 +32,7 @@ export type {
   SupplementNotice,
   TimelineEvent,
 } from './service.ts';
-export { PROCEDURE_TYPES } from './service.ts';
+export { onTransition, PROCEDURE_TYPES, type TransitionHook } from './service.ts';
 export type { Action, Actor, State, Transition } from './workflow.ts';
 export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
 
