@@ -171,3 +171,58 @@ export function checkGridCode(code: string): boolean {
 export function isInDivisionSubtree(scopeCode: string, code: string): boolean {
   return code.startsWith(divisionPrefix(scopeCode));
 }
+
+// ---------- 证照标识 (GB/T 36904): electronic licence identifier ----------
+
+/** The fixed prefix of every licence identifier (OID arc of the national licence system). */
+export const LICENCE_ID_PREFIX = '1.2.156.3005.2';
+const ALNUM36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** ISO 7064 MOD 37,36 check character over `body` (digits and capital letters; dots ignored). */
+export function mod3736CheckChar(body: string): string {
+  let p = 36;
+  for (const c of body.replace(/\./g, '')) {
+    const v = ALNUM36.indexOf(c);
+    if (v < 0) throw new Error(`character ${c} is not allowed in a MOD 37,36 body`);
+    p = (p + v) % 36;
+    if (p === 0) p = 36;
+    p = (2 * p) % 37;
+  }
+  return ALNUM36[(37 - p) % 36]!;
+}
+
+export interface LicenceIdParts {
+  /** 证照类型代码: the defining authority's credit code (18) + a 3-digit sequence. */
+  typeCode: string;
+  /** 颁证单位代码: the issuing department's credit code. */
+  issuerCode: string;
+  /** 证照编号. */
+  number: string;
+  /** 版本号, 1–999. */
+  version: number;
+}
+
+/** Builds `1.2.156.3005.2.{type}.{issuer}.{number}.{version:3}.{check}`. */
+export function licenceIdentifier(parts: LicenceIdParts): string {
+  const version = String(parts.version).padStart(3, '0');
+  const body = `${parts.typeCode}.${parts.issuerCode}.${parts.number}.${version}`;
+  return `${LICENCE_ID_PREFIX}.${body}.${mod3736CheckChar(body)}`;
+}
+
+export type LicenceIdProblem = 'format' | 'check';
+
+/** Parses a licence identifier; `problem` says why it is malformed (bad shape, or a wrong check character). */
+export function parseLicenceIdentifier(
+  raw: string,
+): { ok: true; parts: LicenceIdParts } | { ok: false; problem: LicenceIdProblem } {
+  const m = /^1\.2\.156\.3005\.2\.([0-9A-Z]{21})\.([0-9A-Z]{18})\.([0-9A-Z]{1,40})\.([0-9]{3})\.([0-9A-Z])$/.exec(
+    raw.trim(),
+  );
+  if (!m) return { ok: false, problem: 'format' };
+  const [, typeCode, issuerCode, number, version, check] = m as unknown as string[];
+  if (mod3736CheckChar(`${typeCode}${issuerCode}${number}${version}`) !== check) return { ok: false, problem: 'check' };
+  return {
+    ok: true,
+    parts: { typeCode: typeCode!, issuerCode: issuerCode!, number: number!, version: Number(version) },
+  };
+}

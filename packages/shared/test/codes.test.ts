@@ -9,6 +9,9 @@ import {
   divisionPrefix,
   idNumberCheckDigit,
   isInDivisionSubtree,
+  licenceIdentifier,
+  mod3736CheckChar,
+  parseLicenceIdentifier,
 } from '../src/index.ts';
 
 describe('居民身份证号 GB 11643', () => {
@@ -77,5 +80,34 @@ describe('division and grid codes', () => {
     expect(checkGridCode('440604001001000')).toBe(false);
     expect(checkGridCode('440604001000001')).toBe(false);
     expect(checkGridCode('44060400100100')).toBe(false);
+  });
+});
+
+describe('证照标识 (licence identifier, ISO 7064 MOD 37,36)', () => {
+  const vectors = [
+    '1.2.156.3005.2.11100000000013338W087.11370800MB28559184.37080001202411010001.001.3',
+    '1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.002.S',
+  ];
+  it('accepts the vectors of the domain reference and rebuilds them from their parts', () => {
+    for (const v of vectors) {
+      const r = parseLicenceIdentifier(v);
+      expect(r.ok, v).toBe(true);
+      if (r.ok) expect(licenceIdentifier(r.parts)).toBe(v);
+    }
+    expect(mod3736CheckChar('11100000000013338W08711370800MB2855918437080001202411010001001')).toBe('3');
+  });
+  it('refuses every wrong check character and malformed shapes', () => {
+    for (const v of vectors) {
+      const body = v.slice(0, -1);
+      for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ') {
+        if (c === v.at(-1)) continue;
+        expect(parseLicenceIdentifier(body + c)).toEqual({ ok: false, problem: 'check' });
+      }
+    }
+    expect(parseLicenceIdentifier('1.2.156.3005.2.111.222.333.001.3')).toEqual({ ok: false, problem: 'format' });
+    expect(parseLicenceIdentifier('not an identifier')).toEqual({ ok: false, problem: 'format' });
+    // A changed body character is caught by the check character.
+    const tampered = vectors[0]!.replace('37080001202411010001', '37080001202411010002');
+    expect(parseLicenceIdentifier(tampered)).toEqual({ ok: false, problem: 'check' });
   });
 });
