@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { bundlesModule, casesModule, evaluationRoutes } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
+import { dataModule } from '@yiwang/data';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
 import { loadGrants, orgModule } from '@yiwang/org';
 import {
@@ -35,7 +36,14 @@ import { sql } from 'kysely';
 import { notificationRoutes } from './notification-routes.ts';
 import { calendarRoutes, metricsText, platformRoutes } from './platform-routes.ts';
 
-export const modules: YiwangModule[] = [orgModule, identityModule, catalogModule, casesModule, bundlesModule];
+export const modules: YiwangModule[] = [
+  orgModule,
+  identityModule,
+  catalogModule,
+  casesModule,
+  bundlesModule,
+  dataModule,
+];
 export const allMigrations = [
   auditMigrations,
   jobMigrations,

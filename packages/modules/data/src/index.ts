@@ -1,0 +1,18 @@
+/** Public surface of the data module (政务数据目录、共享交换: domain reference §5). */
+import type { YiwangModule } from '@yiwang/platform';
+import { dataMigrations } from './migrations.ts';
+import { routes } from './routes.ts';
+
+export { dataMigrations } from './migrations.ts';
+export type { FieldDef, Level, MaskRule, Resource, ResourceInput } from './types.ts';
+export {
+  FIELD_FORMATS,
+  FIELD_TYPES,
+  IDENTIFIER_KINDS,
+  NATIONAL_LABELS,
+  OPEN_TYPES,
+  SHARE_TYPES,
+  UPDATE_CYCLES,
+} from './types.ts';
+
+export const dataModule: YiwangModule = { name: 'data', migrations: dataMigrations, routes };

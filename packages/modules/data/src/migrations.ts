@@ -1,0 +1,84 @@
+import type { Migrations } from '@yiwang/platform';
+import { sql } from 'kysely';
+
+export const dataMigrations: Migrations = {
+  '0060_data_catalog': {
+    async up(db) {
+      await sql`
+        create table data_levels (
+          code text primary key,
+          name text not null,
+          name_en text not null,
+          rank int not null unique,
+          seal boolean not null,
+          mask_action text not null check (mask_action in ('clear', 'mask', 'suppress'))
+        );
+        insert into data_levels values
+          ('L1', '公开', 'Public', 1, false, 'clear'),
+          ('L2', '内部', 'Internal', 2, false, 'clear'),
+          ('L3', '敏感', 'Sensitive', 3, true, 'mask'),
+          ('L4', '高敏感', 'Highly sensitive', 4, true, 'mask');
+        create table data_mask_rules (
+          code text primary key,
+          name text not null,
+          technique text not null check (technique in ('keep', 'generalise_address', 'pseudonym', 'suppress')),
+          params jsonb not null default '{}'
+        );
+        insert into data_mask_rules values
+          ('ID_NUMBER', '身份证号：保留前4位和后4位', 'keep', '{"head":4,"tail":4}'),
+          ('NAME', '姓名：保留首字', 'keep', '{"head":1,"tail":0}'),
+          ('PHONE', '手机号：保留前3位和后4位', 'keep', '{"head":3,"tail":4}'),
+          ('ADDRESS', '地址：泛化到区县', 'generalise_address', '{}'),
+          ('PSEUDONYM', '假名化：按使用方加密散列', 'pseudonym', '{}'),
+          ('SUPPRESS', '屏蔽', 'suppress', '{}');
+        create table data_resources (
+          id text primary key,
+          code text not null unique,
+          name text not null,
+          abstract text not null,
+          provider_department_id text not null references departments(id),
+          provider_department_name text not null,
+          class int not null check (class in (1, 2, 3)),
+          category_item text not null,
+          category_catalog text not null,
+          category_detail text not null,
+          update_cycle text not null,
+          share_type text not null,
+          share_conditions text,
+          share_method text not null,
+          open_type text not null,
+          open_conditions text,
+          national_label text not null,
+          key_field text not null,
+          related_codes jsonb not null default '[]',
+          status text not null default 'active',
+          version int not null default 1,
+          search_text text not null,
+          publish_date date not null default current_date,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index data_resources_provider on data_resources (provider_department_id);
+        create table data_fields (
+          resource_id text not null references data_resources(id) on delete cascade,
+          position int not null,
+          name text not null,
+          label text not null,
+          type text not null,
+          identifier text not null,
+          level_code text not null references data_levels(code),
+          national_label text not null,
+          format text,
+          mask_rule text references data_mask_rules(code),
+          required boolean not null default false,
+          unique_values boolean not null default false,
+          element text,
+          authoritative boolean not null default false,
+          description text,
+          primary key (resource_id, name)
+        );
+        create index data_fields_element on data_fields (element) where element is not null;
+      `.execute(db);
+    },
+  },
+};

@@ -1,0 +1,86 @@
+/** TypeBox schemas of the data API bodies. */
+import { Type } from 'typebox';
+
+const Text = (max = 4000, min = 0) => Type.String({ maxLength: max, minLength: min });
+const NullableText = (max = 4000) => Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: max })]));
+
+export const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const Paging = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+};
+
+export const Field = Type.Object(
+  {
+    name: Text(63, 1),
+    label: Text(100, 1),
+    type: Text(20, 1),
+    identifier: Text(10, 1),
+    level: Text(16, 1),
+    nationalLabel: Text(4, 1),
+    format: NullableText(20),
+    maskRule: NullableText(32),
+    required: Type.Optional(Type.Boolean()),
+    unique: Type.Optional(Type.Boolean()),
+    element: NullableText(100),
+    authoritative: Type.Optional(Type.Boolean()),
+    description: NullableText(1000),
+  },
+  { additionalProperties: false },
+);
+
+const ResourceProps = {
+  code: Text(16, 1),
+  name: Text(200, 1),
+  abstract: Text(2000, 1),
+  classification: Type.Object(
+    {
+      class: Type.Integer({ minimum: 1, maximum: 3 }),
+      item: Text(2, 1),
+      catalog: Text(3, 1),
+      detail: Text(3, 1),
+    },
+    { additionalProperties: false },
+  ),
+  updateCycle: Text(10, 1),
+  shareType: Text(10, 1),
+  shareConditions: NullableText(2000),
+  shareMethod: Type.Optional(Text(10, 1)),
+  openType: Text(10, 1),
+  openConditions: NullableText(2000),
+  keyField: Text(63, 1),
+  fields: Type.Array(Field, { minItems: 1, maxItems: 200 }),
+  relatedCodes: Type.Optional(Type.Array(Text(16, 1), { maxItems: 50 })),
+};
+
+export const CreateResource = Type.Object(
+  { ...ResourceProps, providerDepartmentId: Text(64, 1) },
+  { additionalProperties: false },
+);
+export const UpdateResource = Type.Object(
+  { ...ResourceProps, expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
+
+export const LevelBody = Type.Object(
+  {
+    name: Text(20, 1),
+    nameEn: Text(40, 1),
+    rank: Type.Integer({ minimum: 1, maximum: 20 }),
+    seal: Type.Boolean(),
+    maskAction: Type.Union([Type.Literal('clear'), Type.Literal('mask'), Type.Literal('suppress')]),
+  },
+  { additionalProperties: false },
+);
+
+export const ResourceQuery = Type.Object({
+  q: Type.Optional(Text(100)),
+  providerDepartmentId: Type.Optional(Text(64)),
+  class: Type.Optional(Type.Integer({ minimum: 1, maximum: 3 })),
+  shareType: Type.Optional(Text(10)),
+  openType: Type.Optional(Text(10)),
+  updateCycle: Type.Optional(Text(10)),
+  nationalLabel: Type.Optional(Text(4)),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('retired')])),
+  ...Paging,
+});
