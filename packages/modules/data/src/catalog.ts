@@ -371,6 +371,21 @@ export async function updateResource(
   const [levels, rules] = await Promise.all([listLevels(p.db), listMaskRules(p.db)]);
   const next = { ...input, providerDepartmentId: old.providerDepartmentId };
   checkInput(next, levels, rules);
+  if (input.keyField !== old.keyField) {
+    const held = await p.db
+      .selectFrom('data_rows')
+      .select('key_hash')
+      .where('resource_id', '=', old.id)
+      .limit(1)
+      .execute();
+    if (held.length)
+      throw conflict(
+        'KEY_FIELD_LOCKED',
+        '资源已有数据，不能更换主键',
+        'The resource holds rows: its key field cannot change',
+        'keyField',
+      );
+  }
   await p.db.transaction().execute(async (tx) => {
     if (
       input.code !== old.code &&

@@ -81,4 +81,61 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0061_data_connectors': {
+    async up(db) {
+      await sql`
+        create table data_connectors (
+          id text primary key,
+          resource_id text not null references data_resources(id),
+          name text not null,
+          kind text not null check (kind in ('postgres', 'mysql', 'file', 'http')),
+          config jsonb not null,
+          secret_enc text,
+          sync_mode text not null check (sync_mode in ('full', 'incremental')),
+          change_column text,
+          schedule_minutes int,
+          schedule_seq int not null default 0,
+          query_through boolean not null default false,
+          watermark jsonb,
+          active boolean not null default true,
+          last_run_at timestamptz,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index data_connectors_resource on data_connectors (resource_id);
+        create table data_sync_runs (
+          id text primary key,
+          connector_id text not null references data_connectors(id),
+          resource_id text not null references data_resources(id),
+          trigger text not null,
+          mode text not null,
+          status text not null check (status in ('running', 'succeeded', 'failed')),
+          started_at timestamptz not null,
+          finished_at timestamptz,
+          duration_ms int,
+          rows_read int not null default 0,
+          rows_written int not null default 0,
+          rows_unchanged int not null default 0,
+          rows_rejected int not null default 0,
+          rows_deleted int not null default 0,
+          rejections jsonb not null default '[]',
+          error text,
+          watermark_after jsonb
+        );
+        create index data_sync_runs_connector on data_sync_runs (connector_id, started_at desc);
+        create table data_rows (
+          resource_id text not null references data_resources(id),
+          key_hash text not null,
+          clear jsonb not null,
+          sealed text,
+          hashes jsonb not null default '{}',
+          row_hash text not null,
+          connector_id text,
+          run_id text,
+          synced_at timestamptz not null,
+          primary key (resource_id, key_hash)
+        );
+      `.execute(db);
+    },
+  },
 };

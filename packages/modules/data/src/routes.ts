@@ -1,10 +1,21 @@
 /** HTTP surface of the data module, mounted under /api/v1/data. Each route calls one service function. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Platform, requestCtx } from '@yiwang/platform';
+import { badRequest, type Platform, requestCtx, systemCtx } from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import * as catalog from './catalog.ts';
-import { CreateResource, Id, LevelBody, ResourceQuery, UpdateResource } from './schemas.ts';
+import * as connectors from './connectors.ts';
+import {
+  ConnectorBody,
+  CreateResource,
+  Id,
+  LevelBody,
+  Paging,
+  ResourceQuery,
+  SyncBody,
+  UpdateResource,
+  UploadBody,
+} from './schemas.ts';
 import type { ResourceInput } from './types.ts';
 
 export async function routes(scope: FastifyInstance, platform: Platform): Promise<void> {
@@ -47,5 +58,63 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   );
   app.post('/resources/:id/retire', { schema: { tags, summary: 'Retire a data resource', params: Id } }, (req) =>
     catalog.retireResource(platform, requestCtx(req), req.params.id),
+  );
+
+  // ----- connectors and sync runs -----
+  platform.jobs.register(connectors.SYNC_QUEUE, async (job) => {
+    await connectors.scheduledSync(platform, systemCtx(`job:${job.id}`), job.payload as any);
+  });
+  app.get('/resources/:id/connectors', { schema: { tags, summary: 'Connectors of a resource', params: Id } }, (req) =>
+    connectors.listConnectors(platform, requestCtx(req), req.params.id),
+  );
+  app.post(
+    '/resources/:id/connectors',
+    {
+      schema: {
+        tags,
+        summary: 'Connect a resource to a source (credentials sealed at rest)',
+        params: Id,
+        body: ConnectorBody,
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await connectors.createConnector(platform, requestCtx(req), req.params.id, req.body as any)),
+  );
+  app.put(
+    '/connectors/:id',
+    { schema: { tags, summary: 'Change a connector', params: Id, body: ConnectorBody } },
+    (req) => connectors.updateConnector(platform, requestCtx(req), req.params.id, req.body as any),
+  );
+  app.post(
+    '/connectors/:id/sync',
+    { schema: { tags, summary: 'Run a sync now (full or incremental)', params: Id, body: SyncBody } },
+    (req) => connectors.runSync(platform, requestCtx(req), req.params.id, { trigger: 'manual', mode: req.body?.mode }),
+  );
+  app.post(
+    '/connectors/:id/upload',
+    { schema: { tags, summary: 'Sync an uploaded CSV or XLSX file (base64)', params: Id, body: UploadBody } },
+    (req) => {
+      const content = Buffer.from(req.body.contentBase64, 'base64');
+      if (!content.length) throw badRequest('FILE_EMPTY', '文件为空', 'The file is empty', 'contentBase64');
+      return connectors.runSync(platform, requestCtx(req), req.params.id, {
+        trigger: 'upload',
+        mode: req.body.mode,
+        upload: content,
+      });
+    },
+  );
+  app.get(
+    '/connectors/:id/runs',
+    {
+      schema: { tags, summary: 'Sync runs of a connector, newest first', params: Id, querystring: Type.Object(Paging) },
+    },
+    (req) => connectors.listRuns(platform, requestCtx(req), req.params.id, req.query),
+  );
+  app.get(
+    '/resources/:id/stats',
+    { schema: { tags, summary: 'Rows held and the last sync of a resource', params: Id } },
+    (req) => connectors.resourceStats(platform, requestCtx(req), req.params.id),
   );
 }

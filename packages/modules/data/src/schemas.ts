@@ -84,3 +84,57 @@ export const ResourceQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('retired')])),
   ...Paging,
 });
+
+export const ConnectorBody = Type.Object(
+  {
+    name: Text(100, 1),
+    kind: Type.Union([Type.Literal('postgres'), Type.Literal('mysql'), Type.Literal('file'), Type.Literal('http')]),
+    config: Type.Object(
+      {
+        host: Type.Optional(Text(255)),
+        port: Type.Optional(Type.Integer()),
+        database: Type.Optional(Text(63)),
+        user: Type.Optional(Text(63)),
+        table: Type.Optional(Text(127)),
+        url: Type.Optional(Text(2000)),
+        itemsPath: NullableText(200),
+        sinceParam: NullableText(50),
+        lookupUrl: NullableText(2000),
+        lookupPath: NullableText(200),
+        format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+        delimiter: NullableText(1),
+        sheet: NullableText(100),
+        columns: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 100 }))),
+      },
+      { additionalProperties: false },
+    ),
+    secret: Type.Optional(
+      Type.Union([
+        Type.Null(),
+        Type.Object(
+          { password: Type.Optional(Text(500)), authorization: Type.Optional(Text(2000)) },
+          { additionalProperties: false },
+        ),
+      ]),
+    ),
+    syncMode: Type.Union([Type.Literal('full'), Type.Literal('incremental')]),
+    changeColumn: NullableText(63),
+    scheduleMinutes: Type.Optional(Type.Union([Type.Null(), Type.Integer()])),
+    queryThrough: Type.Optional(Type.Boolean()),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const SyncBody = Type.Object(
+  { mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('incremental')])) },
+  { additionalProperties: false },
+);
+export const UploadBody = Type.Object(
+  {
+    filename: Text(255, 1),
+    contentBase64: Type.String({ minLength: 1, maxLength: 28_000_000 }),
+    mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('incremental')])),
+  },
+  { additionalProperties: false },
+);
