@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import * as catalog from './catalog.ts';
 import * as connectors from './connectors.ts';
+import * as quality from './quality.ts';
 import {
   ConnectorBody,
   CreateResource,
@@ -116,5 +117,17 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     '/resources/:id/stats',
     { schema: { tags, summary: 'Rows held and the last sync of a resource', params: Id } },
     (req) => connectors.resourceStats(platform, requestCtx(req), req.params.id),
+  );
+
+  // ----- quality -----
+  app.get(
+    '/resources/:id/quality',
+    { schema: { tags, summary: 'Quality report: completeness, formats, duplicates, freshness', params: Id } },
+    (req) => quality.qualityReport(platform, requestCtx(req), req.params.id),
+  );
+  app.get(
+    '/quality/one-source',
+    { schema: { tags, summary: '一数一源: data elements and their authoritative source' } },
+    (req) => quality.oneSourceReport(platform, requestCtx(req)),
   );
 }
