@@ -11,6 +11,7 @@ import { bundlesModule, casesModule, evaluationRoutes } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
 import { dataModule } from '@yiwang/data';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
+import { licencesModule } from '@yiwang/licences';
 import { loadGrants, orgModule } from '@yiwang/org';
 import {
   auditMigrations,
@@ -42,6 +43,7 @@ export const modules: YiwangModule[] = [
   catalogModule,
   casesModule,
   bundlesModule,
+  licencesModule,
   dataModule,
 ];
 export const allMigrations = [
