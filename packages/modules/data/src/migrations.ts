@@ -138,4 +138,47 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0062_data_sharing': {
+    async up(db) {
+      await sql`
+        create table data_settings (key text primary key, value jsonb not null);
+        insert into data_settings values ('decision_days', '10'), ('review_days', '365'), ('remind_before_days', '2');
+        create table data_requests (
+          id text primary key,
+          resource_id text not null references data_resources(id),
+          provider_department_id text not null references departments(id),
+          consumer_department_id text not null references departments(id),
+          consumer_department_name text not null,
+          requested_by text,
+          requester_name text,
+          purpose text not null,
+          legal_basis text not null,
+          mode text not null check (mode in ('rows', 'predicate')),
+          fields jsonb not null,
+          clear_fields jsonb not null default '[]',
+          period_from date not null,
+          period_to date not null,
+          expected_volume int not null,
+          status text not null check (status in ('pending', 'granted', 'refused', 'revoked')),
+          partial boolean not null default false,
+          granted_fields jsonb,
+          granted_clear_fields jsonb,
+          due_day date,
+          decided_by text,
+          decided_by_name text,
+          decided_at timestamptz,
+          reason text,
+          daily_quota int not null default 10000,
+          rate_per_minute int not null default 600,
+          review_due date,
+          reviewed_at timestamptz,
+          version int not null default 1,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        );
+        create index data_requests_provider on data_requests (provider_department_id, status);
+        create index data_requests_consumer on data_requests (consumer_department_id, status);
+      `.execute(db);
+    },
+  },
 };

@@ -9,14 +9,21 @@ import * as quality from './quality.ts';
 import {
   ConnectorBody,
   CreateResource,
+  DecisionBody,
   Id,
   LevelBody,
   Paging,
+  RequestBody,
+  RequestQuery,
   ResourceQuery,
+  ReviewBody,
+  RevokeBody,
+  SettingsBody,
   SyncBody,
   UpdateResource,
   UploadBody,
 } from './schemas.ts';
+import * as sharing from './sharing.ts';
 import type { ResourceInput } from './types.ts';
 
 export async function routes(scope: FastifyInstance, platform: Platform): Promise<void> {
@@ -129,5 +136,58 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     '/quality/one-source',
     { schema: { tags, summary: '一数一源: data elements and their authoritative source' } },
     (req) => quality.oneSourceReport(platform, requestCtx(req)),
+  );
+
+  // ----- sharing requests (供需对接) -----
+  platform.jobs.register(sharing.REMIND_QUEUE, async (job) => sharing.remind(platform, job.payload as any));
+  platform.jobs.register(sharing.REVIEW_QUEUE, async (job) => sharing.reviewDue(platform, job.payload as any));
+  app.get('/settings', { schema: { tags, summary: 'Deadlines of the request flow (working days)' } }, (req) => {
+    catalog.requireStaff(requestCtx(req));
+    return sharing.getSettings(platform.db);
+  });
+  app.put(
+    '/settings',
+    { schema: { tags, summary: 'Change the deadlines of the request flow', body: SettingsBody } },
+    (req) => sharing.putSettings(platform, requestCtx(req), req.body),
+  );
+  app.post(
+    '/requests',
+    {
+      schema: {
+        tags,
+        summary: 'File a sharing request (unconditional resources are granted at once)',
+        body: RequestBody,
+      },
+    },
+    async (req, reply) => reply.status(201).send(await sharing.fileRequest(platform, requestCtx(req), req.body)),
+  );
+  app.get(
+    '/requests',
+    {
+      schema: {
+        tags,
+        summary: "Requests to my department's resources (provider) or from my department (consumer)",
+        querystring: RequestQuery,
+      },
+    },
+    (req) => sharing.listRequests(platform, requestCtx(req), req.query),
+  );
+  app.get('/requests/:id', { schema: { tags, summary: 'A sharing request', params: Id } }, (req) =>
+    sharing.getRequest(platform, requestCtx(req), req.params.id),
+  );
+  app.post(
+    '/requests/:id/decision',
+    { schema: { tags, summary: 'Approve (fully or partly) or refuse', params: Id, body: DecisionBody } },
+    (req) => sharing.decide(platform, requestCtx(req), req.params.id, req.body),
+  );
+  app.post(
+    '/requests/:id/revoke',
+    { schema: { tags, summary: 'Revoke a grant', params: Id, body: RevokeBody } },
+    (req) => sharing.revoke(platform, requestCtx(req), req.params.id, req.body),
+  );
+  app.post(
+    '/requests/:id/review',
+    { schema: { tags, summary: 'Confirm a grant at its periodic re-review', params: Id, body: ReviewBody } },
+    (req) => sharing.review(platform, requestCtx(req), req.params.id, req.body),
   );
 }

@@ -138,3 +138,55 @@ export const UploadBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const RequestBody = Type.Object(
+  {
+    resourceId: Text(64, 1),
+    purpose: Text(1000, 1),
+    legalBasis: Text(1000, 1),
+    mode: Type.Optional(Type.Union([Type.Literal('rows'), Type.Literal('predicate')])),
+    fields: Type.Array(Text(63, 1), { minItems: 1, maxItems: 200 }),
+    clearFields: Type.Optional(Type.Array(Text(63, 1), { maxItems: 200 })),
+    periodFrom: Text(10, 10),
+    periodTo: Text(10, 10),
+    expectedVolume: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    consumerDepartmentId: Type.Optional(Text(64, 1)),
+  },
+  { additionalProperties: false },
+);
+export const DecisionBody = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse')]),
+    fields: Type.Optional(Type.Array(Text(63, 1), { maxItems: 200 })),
+    clearFields: Type.Optional(Type.Array(Text(63, 1), { maxItems: 200 })),
+    reason: NullableText(1000),
+    dailyQuota: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
+    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    expectedVersion: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export const RevokeBody = Type.Object(
+  { reason: Text(1000, 1), expectedVersion: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const ReviewBody = Type.Object(
+  { expectedVersion: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const SettingsBody = Type.Object(
+  {
+    decisionDays: Type.Optional(Type.Integer()),
+    reviewDays: Type.Optional(Type.Integer()),
+    remindBeforeDays: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+export const RequestQuery = Type.Object({
+  side: Type.Union([Type.Literal('provider'), Type.Literal('consumer')]),
+  status: Type.Optional(
+    Type.Union([Type.Literal('pending'), Type.Literal('granted'), Type.Literal('refused'), Type.Literal('revoked')]),
+  ),
+  resourceId: Type.Optional(Text(64)),
+  ...Paging,
+});
