@@ -38,6 +38,16 @@ const NotificationsPage = lazy(() => import('./pages/notifications/Notifications
 const OutboxPage = lazy(() => import('./pages/notifications/Outbox.tsx'));
 const EvaluationsPage = lazy(() => import('./pages/evaluation/Evaluations.tsx'));
 const RectificationPage = lazy(() => import('./pages/evaluation/RectificationDetail.tsx'));
+const WalletPage = lazy(() => import('./pages/licences/Wallet.tsx'));
+const WalletDetailPage = lazy(() => import('./pages/licences/WalletDetail.tsx'));
+const VerifyPage = lazy(() => import('./pages/licences/Verify.tsx'));
+const ShowVerifyPage = lazy(() => import('./pages/licences/ShowVerify.tsx'));
+const StaffLicencesPage = lazy(() => import('./pages/licences/StaffLicences.tsx'));
+const StaffLicenceDetailPage = lazy(() => import('./pages/licences/StaffLicenceDetail.tsx'));
+const IssueLicencePage = lazy(() => import('./pages/licences/IssueLicence.tsx'));
+const SealsPage = lazy(() => import('./pages/licences/AdminSeals.tsx'));
+const LicenceTypesPage = lazy(() => import('./pages/licences/AdminTypes.tsx'));
+const TrustListPage = lazy(() => import('./pages/licences/AdminTrust.tsx'));
 
 function NotFound() {
   const t = useT();
@@ -89,6 +99,25 @@ export function App() {
               </RequireAuth>
             }
           />
+          <Route
+            path="my/licences"
+            element={
+              <RequireAuth>
+                <WalletPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="my/licences/:id"
+            element={
+              <RequireAuth>
+                <WalletDetailPage />
+              </RequireAuth>
+            }
+          />
+          <Route path="verify" element={<VerifyPage />} />
+          <Route path="verify/show/:token" element={<ShowVerifyPage />} />
+          <Route path="verify/:identifier" element={<VerifyPage />} />
           <Route path="track" element={<TrackPage />} />
           <Route path="bundles" element={<BundlesPage />} />
           <Route path="bundles/:code" element={<BundleGuidePage />} />
@@ -168,6 +197,30 @@ export function App() {
             }
           />
           <Route
+            path="workbench/licences"
+            element={
+              <RequireAuth staff>
+                <StaffLicencesPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/licences/new"
+            element={
+              <RequireAuth staff>
+                <IssueLicencePage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="workbench/licences/:id"
+            element={
+              <RequireAuth staff>
+                <StaffLicenceDetailPage />
+              </RequireAuth>
+            }
+          />
+          <Route
             path="admin"
             element={
               <RequireAuth>
@@ -187,6 +240,9 @@ export function App() {
             <Route path="catalog/:taskCode" element={<CatalogEditorPage />} />
             <Route path="calendar" element={<CalendarPage />} />
             <Route path="outbox" element={<OutboxPage />} />
+            <Route path="seals" element={<SealsPage />} />
+            <Route path="licence-types" element={<LicenceTypesPage />} />
+            <Route path="trust-list" element={<TrustListPage />} />
           </Route>
           <Route path="*" element={<NotFound />} />
         </Route>

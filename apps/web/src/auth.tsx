@@ -78,6 +78,9 @@ export const ADMIN_SECTIONS = [
   { key: 'catalog', prefixes: ['catalog.'] },
   { key: 'calendar', prefixes: ['calendar.'] },
   { key: 'outbox', prefixes: ['notifications.outbox'] },
+  { key: 'seals', prefixes: ['licences.manage'] },
+  { key: 'licence-types', prefixes: ['licences.manage'] },
+  { key: 'trust-list', prefixes: ['licences.manage'] },
 ] as const;
 
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]['key'];

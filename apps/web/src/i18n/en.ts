@@ -1,6 +1,7 @@
 import { en as applyEn } from './parts/apply.ts';
 import { en as bundlesEn } from './parts/bundles.ts';
 import { en as catalogAdminEn } from './parts/catalogAdmin.ts';
+import { en as licencesEn } from './parts/licences.ts';
 import { en as onestopEn } from './parts/onestop.ts';
 import { en as workbenchEn } from './parts/workbench.ts';
 import type { zh } from './zh.ts';
@@ -11,6 +12,7 @@ const base: Omit<
   | keyof typeof applyEn
   | keyof typeof workbenchEn
   | keyof typeof catalogAdminEn
+  | keyof typeof licencesEn
   | keyof typeof onestopEn
   | keyof typeof bundlesEn
 > = {
@@ -346,4 +348,12 @@ const base: Omit<
   'services.unit5': 'month(s)',
 };
 
-export const en: typeof zh = { ...base, ...applyEn, ...workbenchEn, ...catalogAdminEn, ...onestopEn, ...bundlesEn };
+export const en: typeof zh = {
+  ...base,
+  ...applyEn,
+  ...workbenchEn,
+  ...catalogAdminEn,
+  ...onestopEn,
+  ...bundlesEn,
+  ...licencesEn,
+};

@@ -11,6 +11,8 @@ function topKey(pathname: string): string {
   if (pathname.startsWith('/admin')) return '/admin';
   if (pathname.startsWith('/account')) return '/account';
   if (pathname.startsWith('/my/cases')) return '/my/cases';
+  if (pathname.startsWith('/my/licences')) return '/my/licences';
+  if (pathname.startsWith('/verify')) return '/verify';
   if (pathname.startsWith('/track')) return '/track';
   return '/';
 }
@@ -31,8 +33,12 @@ export function AppLayout() {
     ...(isStaff ? [{ key: '/workbench', label: <Link to="/workbench">{t('nav.workbench')}</Link> }] : []),
     ...(canAdmin && !elder ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),
     ...(account && !isStaff ? [{ key: '/my/cases', label: <Link to="/my/cases">{t('apply.nav.myCases')}</Link> }] : []),
+    ...(account && !isStaff
+      ? [{ key: '/my/licences', label: <Link to="/my/licences">{t('licences.nav.wallet')}</Link> }]
+      : []),
     ...(account ? [{ key: '/account', label: <Link to="/account">{t('nav.account')}</Link> }] : []),
     ...(!isStaff ? [{ key: '/track', label: <Link to="/track">{t('apply.nav.track')}</Link> }] : []),
+    { key: '/verify', label: <Link to="/verify">{t('licences.nav.verify')}</Link> },
   ];
 
   const onSignOut = async () => {
@@ -82,6 +88,9 @@ export function AppLayout() {
                   { key: 'account', label: t('nav.account'), onClick: () => navigate('/account') },
                   ...(!isStaff
                     ? [{ key: 'my-cases', label: t('apply.nav.myCases'), onClick: () => navigate('/my/cases') }]
+                    : []),
+                  ...(!isStaff
+                    ? [{ key: 'my-licences', label: t('licences.nav.wallet'), onClick: () => navigate('/my/licences') }]
                     : []),
                   { key: 'security', label: t('nav.security'), onClick: () => navigate('/account/security') },
                   { type: 'divider' },

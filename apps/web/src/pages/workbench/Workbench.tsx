@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Descriptions, Empty, Row, Table, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { ADMIN_SECTIONS, adminSectionsOf, type Grant, useMe } from '../../auth.tsx';
+import { ADMIN_SECTIONS, adminSectionsOf, type Grant, hasPermission, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import { InboxPanel } from './Inbox.tsx';
 
@@ -60,6 +60,13 @@ export default function WorkbenchPage() {
           <Col span={24}>
             <Card size="small">
               <Link to="/workbench/evaluations">{t('onestop.eval.workbenchLink')}</Link>
+            </Card>
+          </Col>
+        )}
+        {hasPermission(me.data, ['licences.issue', 'licences.read']) && (
+          <Col span={24}>
+            <Card size="small">
+              <Link to="/workbench/licences">{t('licences.staff.workbenchLink')}</Link>
             </Card>
           </Col>
         )}
