@@ -5,6 +5,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
 import { RatingPanel } from '../cases/RatingPanel.tsx';
+import { CaseLicence, EcertEvidenceView } from '../licences/Ecert.tsx';
+import { isEcertEvidence } from '../licences/model.ts';
 import { CaseTimeline } from './CaseTimeline.tsx';
 import { ElderFriendly } from './ElderFriendly.tsx';
 import { MaterialsEditor } from './MaterialsEditor.tsx';
@@ -230,6 +232,9 @@ export default function CaseDetailPage() {
           </Card>
         ) : null}
 
+        {/* The electronic licence an approved case issues (the API answers null when the item issues none) */}
+        {c.outcome === 'APPROVED' ? <CaseLicence caseId={c.id} /> : null}
+
         {/* 好差评: the rate button once the case may be rated, the rating and its rectification */}
         {RATEABLE.has(c.state) || c.rating ? <RatingPanel caseId={c.id} onChanged={() => void refresh()} /> : null}
 
@@ -337,6 +342,7 @@ function MaterialsTable({ materials }: { materials: CaseMaterial[] }) {
           key: 'files',
           render: (_: unknown, m) => (
             <Space direction="vertical" size={0}>
+              {m.fulfilment === 'ECERT' && isEcertEvidence(m.evidence) ? <EcertEvidenceView e={m.evidence} /> : null}
               {(m.files ?? []).map((f) => (
                 <a key={f.id} href={`/api/v1/cases/files/${encodeURIComponent(f.id)}`} target="_blank" rel="noreferrer">
                   {f.name}（{fileSize(f.size)}）

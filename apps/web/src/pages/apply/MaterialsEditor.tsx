@@ -3,6 +3,7 @@ import { Button, Card, Checkbox, Space, Tag, Typography, Upload, type UploadFile
 import { type Dispatch, type SetStateAction, useState } from 'react';
 import { errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
+import { EcertMaterial } from '../licences/Ecert.tsx';
 import {
   type FileMeta,
   fileSize,
@@ -107,6 +108,24 @@ export function MaterialsEditor({ taskCode, materials, values, setValues, errors
                   />
                 </details>
               </>
+            ) : m.fulfilment === 'ECERT' ? (
+              <EcertMaterial
+                name={m.name}
+                typeCode={m.licenceTypeCode}
+                value={(values[m.name] ?? EMPTY).ref}
+                hasFiles={(values[m.name] ?? EMPTY).files.length > 0}
+                disabled={disabled}
+                onChange={(ref) => update(m.name, (v) => ({ ...v, ref }))}
+                upload={
+                  <UploadMaterial
+                    taskCode={taskCode}
+                    material={m}
+                    files={(values[m.name] ?? EMPTY).files}
+                    disabled={disabled}
+                    onFiles={(fn) => update(m.name, (v) => ({ ...v, files: fn(v.files) }))}
+                  />
+                }
+              />
             ) : (
               <Typography.Paragraph style={{ marginBottom: 0 }}>
                 {t('apply.otherFulfilment', { how: labelOf(t, 'apply.how', m.fulfilment) })}

@@ -44,6 +44,8 @@ export interface CaseMaterial {
   fileIds?: string[];
   commitment?: boolean;
   toleratedUntil?: string | null;
+  /** What proved the fulfilment (ECERT: the licence identifier, type, number, issuer, status at application). */
+  evidence?: Record<string, unknown> | null;
 }
 
 export interface Procedure {
@@ -103,12 +105,16 @@ export interface MaterialInput {
   fulfilment: string;
   fileIds?: string[];
   commitment?: boolean;
+  /** ECERT: the identifier of one of the applicant's electronic licences. */
+  ref?: string;
 }
 
 /** What the applicant has provided for one material while editing. */
 export interface MaterialValue {
   files: FileMeta[];
   commitment: boolean;
+  /** ECERT: the chosen licence identifier. */
+  ref?: string | null;
 }
 export type MaterialValues = Record<string, MaterialValue>;
 
@@ -161,10 +167,11 @@ export function materialsInput(guide: GuideMaterial[], values: MaterialValues, o
     if (only && !only.has(m.name)) continue;
     const v = values[m.name];
     if (!v) continue;
-    // A commitment where the item allows one; an upload is always accepted (also instead of a commitment).
+    // A commitment or an electronic licence where the item allows one; an upload is always accepted instead.
     if (m.fulfilment === 'COMMITMENT' && v.commitment)
       out.push({ name: m.name, fulfilment: 'COMMITMENT', commitment: true });
-    else if ((m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT') && v.files.length)
+    else if (m.fulfilment === 'ECERT' && v.ref) out.push({ name: m.name, fulfilment: 'ECERT', ref: v.ref });
+    else if ((m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT' || m.fulfilment === 'ECERT') && v.files.length)
       out.push({ name: m.name, fulfilment: 'UPLOAD', fileIds: v.files.map((f) => f.id) });
   }
   return out;
@@ -174,7 +181,12 @@ export function materialsInput(guide: GuideMaterial[], values: MaterialValues, o
 export function valuesFromCase(materials: CaseMaterial[] | undefined): MaterialValues {
   const out: MaterialValues = {};
   for (const m of materials ?? []) {
-    out[m.name] = { files: m.files ?? [], commitment: m.commitment === true };
+    const ref = m.fulfilment === 'ECERT' ? m.evidence?.identifier : undefined;
+    out[m.name] = {
+      files: m.files ?? [],
+      commitment: m.commitment === true,
+      ref: typeof ref === 'string' ? ref : null,
+    };
   }
   return out;
 }
@@ -183,9 +195,10 @@ export function valuesFromCase(materials: CaseMaterial[] | undefined): MaterialV
 export function missingMaterials(guide: GuideMaterial[], values: MaterialValues, names?: Set<string>): string[] {
   return guide
     .filter((m) => (names ? names.has(m.name) : m.required))
-    .filter((m) => m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT')
+    .filter((m) => m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT' || m.fulfilment === 'ECERT')
     .filter((m) => {
       const v = values[m.name];
+      if (m.fulfilment === 'ECERT') return !v?.ref && !v?.files.length;
       return m.fulfilment === 'UPLOAD' ? !v?.files.length : !v?.commitment && !v?.files.length;
     })
     .map((m) => m.name);

@@ -198,7 +198,7 @@ export function ServiceGuidePage() {
               title: t('services.fulfilment'),
               dataIndex: 'fulfilment',
               render: (v: string) =>
-                v === 'UPLOAD' || v === 'COMMITMENT' ? t(`services.fulfilment.${v}` as MessageKey) : v,
+                v === 'UPLOAD' || v === 'COMMITMENT' || v === 'ECERT' ? t(`services.fulfilment.${v}` as MessageKey) : v,
             },
             {
               title: t('services.required'),

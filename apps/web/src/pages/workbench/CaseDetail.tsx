@@ -23,6 +23,8 @@ import { Link, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { hasPermission, Loading, useMe } from '../../auth.tsx';
 import { type MessageKey, type TFunction, usePrefs } from '../../i18n/index.tsx';
+import { CaseLicence, EcertEvidenceView } from '../licences/Ecert.tsx';
+import { isEcertEvidence } from '../licences/model.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseDeadline, StateTag } from './caseBits.tsx';
 import {
@@ -130,6 +132,11 @@ export default function CaseDetailPage() {
         <Col span={24}>
           <Materials c={c} />
         </Col>
+        {c.outcome === 'APPROVED' && (
+          <Col span={24}>
+            <CaseLicence caseId={c.id} staff />
+          </Col>
+        )}
         <Col span={24}>
           <Card title={<h2 className="yw-card-title">{t('workbench.case.timeline')}</h2>}>
             {timeline.isError ? (
@@ -492,7 +499,9 @@ function Materials({ c }: { c: CaseView }) {
             title: t('workbench.case.files'),
             key: 'files',
             render: (_: unknown, m) =>
-              m.files?.length ? (
+              m.fulfilment === 'ECERT' && isEcertEvidence(m.evidence) ? (
+                <EcertEvidenceView e={m.evidence} />
+              ) : m.files?.length ? (
                 <Space orientation="vertical" size={4}>
                   {m.files.map((f) => (
                     <Space key={f.id} wrap>
