@@ -1,5 +1,7 @@
 import {
   type Ctx,
+  type Db,
+  hmac,
   type Platform,
   type RecipientResolver,
   setRecipientResolver,
@@ -42,6 +44,60 @@ export const resolveRecipient: RecipientResolver = async (db, config, accountId)
   }
   return { email: null, phone: phoneEnc ? unseal(config.secretKey, phoneEnc) : null };
 };
+
+/** Who an account is as a holder of licences and data: name and unsealed code (ID number or credit code). */
+export interface AccountHolder {
+  accountId: string;
+  type: 'person' | 'enterprise' | 'staff';
+  name: string;
+  /** 居民身份证号 of a person, 统一社会信用代码 of an enterprise; null for staff. */
+  code: string | null;
+  /** GB/T 36903 holder code type: 111 citizen ID, 001 credit code. */
+  codeType: '111' | '001' | null;
+}
+
+/** The holder identity of an account (personal data: the caller audits its use). */
+export async function accountHolder(
+  db: Db | Tx,
+  config: { secretKey: Buffer },
+  accountId: string,
+): Promise<AccountHolder | null> {
+  const acc = await db
+    .selectFrom('accounts')
+    .select(['id', 'type', 'name', 'id_number_enc', 'credit_code'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!acc) return null;
+  if (acc.type === 'person')
+    return {
+      accountId,
+      type: 'person',
+      name: acc.name,
+      code: acc.id_number_enc ? unseal(config.secretKey, acc.id_number_enc) : null,
+      codeType: '111',
+    };
+  if (acc.type === 'enterprise')
+    return { accountId, type: 'enterprise', name: acc.name, code: acc.credit_code ?? null, codeType: '001' };
+  return { accountId, type: 'staff', name: acc.name, code: null, codeType: null };
+}
+
+/** The account of a holder code (ID number, looked up by its HMAC, or credit code), if one is registered. */
+export async function accountIdByHolderCode(
+  db: Db | Tx,
+  config: { secretKey: Buffer },
+  code: string,
+  codeType: '111' | '001',
+): Promise<string | null> {
+  const acc =
+    codeType === '001'
+      ? await db.selectFrom('accounts').select('id').where('credit_code', '=', code).executeTakeFirst()
+      : await db
+          .selectFrom('accounts')
+          .select('id')
+          .where('id_number_hash', '=', hmac(config.secretKey, `id:${code.toUpperCase()}`))
+          .executeTakeFirst();
+  return acc?.id ?? null;
+}
 
 /** Wires the identity service of one platform instance to the resolver of staff grants (org). */
 export function configureIdentity(platform: Platform, opts: { resolveGrants: GrantResolver }): IdentityService {

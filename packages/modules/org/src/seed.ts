@@ -65,7 +65,7 @@ export const DEMO_ROLES: Omit<Role, 'id'>[] = [
     code: 'approver',
     name: '审批人员',
     nameEn: 'Approver',
-    permissions: ['org.read', 'cases.read', 'cases.handle', 'cases.unmask'],
+    permissions: ['org.read', 'cases.read', 'cases.handle', 'cases.unmask', 'licences.issue', 'licences.read'],
     isAdmin: false,
   },
   {
