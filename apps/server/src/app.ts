@@ -9,7 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { bundlesModule, casesModule, evaluationRoutes } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
-import { dataModule } from '@yiwang/data';
+import { dataModule, exchangeModule } from '@yiwang/data';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
 import { licencesModule } from '@yiwang/licences';
 import { loadGrants, orgModule } from '@yiwang/org';
@@ -45,6 +45,7 @@ export const modules: YiwangModule[] = [
   bundlesModule,
   licencesModule,
   dataModule,
+  exchangeModule,
 ];
 export const allMigrations = [
   auditMigrations,

@@ -1,5 +1,6 @@
 /** Public surface of the data module (政务数据目录、共享交换: domain reference §5). */
 import type { YiwangModule } from '@yiwang/platform';
+import { exchangeRoutes } from './exchange-routes.ts';
 import { dataMigrations } from './migrations.ts';
 import { routes } from './routes.ts';
 
@@ -16,3 +17,5 @@ export {
 } from './types.ts';
 
 export const dataModule: YiwangModule = { name: 'data', migrations: dataMigrations, routes };
+/** The exchange gateway (OAuth2 client credentials), mounted under /api/v1/exchange. */
+export const exchangeModule: YiwangModule = { name: 'exchange', migrations: {}, routes: exchangeRoutes };

@@ -181,4 +181,64 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0063_data_gateway': {
+    async up(db) {
+      await sql`
+        create table data_clients (
+          client_id text primary key,
+          request_id text not null references data_requests(id),
+          name text not null,
+          secret_hash text not null,
+          created_by text,
+          created_at timestamptz not null default now(),
+          revoked_at timestamptz
+        );
+        create index data_clients_request on data_clients (request_id);
+        create table data_tokens (
+          token_hash text primary key,
+          client_id text not null references data_clients(client_id),
+          request_id text not null references data_requests(id),
+          expires_at timestamptz not null,
+          revoked boolean not null default false
+        );
+        create table data_calls (
+          id bigserial primary key,
+          at timestamptz not null default now(),
+          request_id text not null references data_requests(id),
+          client_id text,
+          consumer_department_id text not null,
+          resource_id text not null references data_resources(id),
+          kind text not null,
+          purpose text not null,
+          fields jsonb not null,
+          key_hash text,
+          rows int not null,
+          answer_hash text not null,
+          request_uid text not null,
+          on_behalf_of text
+        );
+        create index data_calls_request_at on data_calls (request_id, at);
+        create index data_calls_resource_at on data_calls (resource_id, at);
+        create index data_calls_key on data_calls (key_hash) where key_hash is not null;
+        create index data_calls_answer on data_calls (answer_hash);
+        create table data_objections (
+          id text primary key,
+          resource_id text not null references data_resources(id),
+          request_id text references data_requests(id),
+          consumer_department_id text not null,
+          consumer_department_name text not null,
+          key_hash text,
+          key_masked text,
+          field text,
+          description text not null,
+          status text not null default 'open' check (status in ('open', 'accepted', 'rejected')),
+          reply text,
+          filed_at timestamptz not null default now(),
+          answered_at timestamptz,
+          answered_by_name text
+        );
+        create index data_objections_resource on data_objections (resource_id, status);
+      `.execute(db);
+    },
+  },
 };

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import * as catalog from './catalog.ts';
 import * as connectors from './connectors.ts';
+import * as gw from './gateway.ts';
 import * as quality from './quality.ts';
 import {
   ConnectorBody,
@@ -189,5 +190,106 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     '/requests/:id/review',
     { schema: { tags, summary: 'Confirm a grant at its periodic re-review', params: Id, body: ReviewBody } },
     (req) => sharing.review(platform, requestCtx(req), req.params.id, req.body),
+  );
+
+  // ----- gateway credentials, usage, audit of calls, objections -----
+  app.post(
+    '/requests/:id/clients',
+    {
+      schema: {
+        tags,
+        summary: 'Issue gateway credentials (client id + secret, shown once) for a granted request',
+        params: Id,
+        body: Type.Object({ name: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await gw.createClient(platform, requestCtx(req), req.params.id, req.body)),
+  );
+  app.get(
+    '/requests/:id/clients',
+    { schema: { tags, summary: 'Gateway credentials of a grant (no secrets)', params: Id } },
+    (req) => gw.listClients(platform, requestCtx(req), req.params.id),
+  );
+  app.post(
+    '/clients/:clientId/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke gateway credentials',
+        params: Type.Object({ clientId: Type.String({ maxLength: 64 }) }),
+      },
+    },
+    (req) => gw.revokeClient(platform, requestCtx(req), req.params.clientId),
+  );
+  app.get(
+    '/requests/:id/usage',
+    { schema: { tags, summary: 'Calls and rows per day of a grant', params: Id } },
+    (req) => gw.usage(platform, requestCtx(req), req.params.id),
+  );
+  app.get(
+    '/calls',
+    {
+      schema: {
+        tags,
+        summary: 'Gateway calls (audit, provider, consumer views); trace by answer hash',
+        querystring: Type.Object({
+          requestId: Type.Optional(Type.String({ maxLength: 64 })),
+          resourceId: Type.Optional(Type.String({ maxLength: 64 })),
+          answerHash: Type.Optional(Type.String({ maxLength: 64, pattern: '^[0-9a-fA-F]{64}$' })),
+          ...Paging,
+        }),
+      },
+    },
+    (req) => gw.listCalls(platform, requestCtx(req), req.query),
+  );
+  app.post(
+    '/calls/trace',
+    {
+      schema: {
+        tags,
+        summary: '溯源: which calls disclosed data about this key (e.g. an ID number); audited',
+        body: Type.Object(
+          {
+            key: Type.String({ minLength: 1, maxLength: 200 }),
+            resourceId: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => gw.listCalls(platform, requestCtx(req), req.body),
+  );
+  app.get(
+    '/objections',
+    {
+      schema: {
+        tags,
+        summary: '数据异议 about my resources (provider) or filed by my department (consumer)',
+        querystring: Type.Object({
+          side: Type.Union([Type.Literal('provider'), Type.Literal('consumer')]),
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('rejected')])),
+        }),
+      },
+    },
+    (req) => gw.listObjections(platform, requestCtx(req), req.query),
+  );
+  app.post(
+    '/objections/:id/answer',
+    {
+      schema: {
+        tags,
+        summary: 'Accept or reject an objection with a reply',
+        params: Id,
+        body: Type.Object(
+          {
+            decision: Type.Union([Type.Literal('accepted'), Type.Literal('rejected')]),
+            reply: Type.String({ minLength: 1, maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => gw.answerObjection(platform, requestCtx(req), req.params.id, req.body),
   );
 }

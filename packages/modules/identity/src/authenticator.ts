@@ -23,6 +23,8 @@ export function makeAuthenticator(_platform: Platform, svc: () => IdentityServic
     req.ctx = ctx;
     // OIDC protocol endpoints carry the relying party's own tokens; they are not Yiwang sessions.
     if (req.url.startsWith('/oidc/') || req.url.startsWith('/.well-known/')) return;
+    // The data exchange gateway authenticates other systems with its own OAuth2 client-credential tokens.
+    if (req.url.startsWith('/api/v1/exchange/')) return;
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
     const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];

@@ -1,0 +1,373 @@
+import { createHash } from 'node:crypto';
+import { dayOf } from '@yiwang/platform';
+import { creditCodeCheckChar, idNumberCheckDigit } from '@yiwang/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataTest, personResource } from './helpers.ts';
+
+const id = (body17: string) => body17 + idNumberCheckDigit(body17);
+const P1 = id('44060419880312102');
+const P2 = id('44060519790521113');
+const P3 = id('44060619920807124');
+const uscc = (n: number) => {
+  const body = `91440604MA${String(n).padStart(7, '0')}`;
+  return body + creditCodeCheckChar(body);
+};
+
+let t: DataTest;
+let police: { token: string; departmentId: string; accountId: string };
+let market: { token: string; departmentId: string; accountId: string };
+let civil: { token: string; departmentId: string; accountId: string };
+let population: any;
+let legal: any;
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+async function upload(token: string, resourceId: string, lines: string[]) {
+  const c = await t.call(token, 'POST', `/resources/${resourceId}/connectors`, {
+    name: 'CSV',
+    kind: 'file',
+    config: { format: 'csv' },
+    syncMode: 'full',
+  });
+  const up = await t.call(token, 'POST', `/connectors/${c.body.id}/upload`, {
+    filename: 'x.csv',
+    contentBase64: Buffer.from(lines.join('\n')).toString('base64'),
+  });
+  expect(up.body.status, up.raw).toBe('succeeded');
+}
+
+/** Files a request as 民政局, has the provider approve it (if needed), issues a client and a token. */
+async function grant(
+  resource: any,
+  providerToken: string,
+  req: Record<string, unknown>,
+  decision: Record<string, unknown> = {},
+) {
+  const r = await t.call(civil.token, 'POST', '/requests', {
+    resourceId: resource.id,
+    purpose: '最低生活保障审核',
+    legalBasis: '《社会救助暂行办法》',
+    expectedVolume: 100,
+    periodFrom: dayOf(new Date()),
+    periodTo: '2030-12-31',
+    ...req,
+  });
+  expect(r.status, r.raw).toBe(201);
+  if (r.body.status === 'pending') {
+    const d = await t.call(providerToken, 'POST', `/requests/${r.body.id}/decision`, {
+      decision: 'approve',
+      expectedVersion: 1,
+      ...decision,
+    });
+    expect(d.status, d.raw).toBe(200);
+  }
+  const c = await t.call(civil.token, 'POST', `/requests/${r.body.id}/clients`, { name: '低保系统' });
+  expect(c.status, c.raw).toBe(201);
+  const tok = await t.call(null, 'POST', '/api/v1/exchange/token', {
+    grant_type: 'client_credentials',
+    client_id: c.body.clientId,
+    client_secret: c.body.clientSecret,
+  });
+  expect(tok.status, tok.raw).toBe(200);
+  return { requestId: r.body.id as string, token: tok.body.access_token as string, client: c.body };
+}
+
+const ex = (token: string, path: string, body: unknown) => t.call(token, 'POST', `/api/v1/exchange${path}`, body);
+
+beforeAll(async () => {
+  t = await DataTest.start();
+  police = await t.officer('police_g', '公安局', ['data.manage', 'data.approve']);
+  market = await t.officer('market_g', '市场监管局', ['data.manage', 'data.approve']);
+  civil = await t.officer('civil_g', '民政局', ['data.request']);
+  population = (await t.call(police.token, 'POST', '/resources', personResource(police.departmentId, '000601'))).body;
+  await upload(police.token, population.id, [
+    'id_number,name,phone,address,residence_division,birth_date,updated_at',
+    `${P1},陈美玲,13800138000,广东省佛山市禅城区岭南大道1号,440604001000,1988-03-12,2026-11-01T08:00:00Z`,
+    `${P2},梁家豪,13900139001,广东省佛山市南海区桂城街道2号,440605001000,1979-05-21,2026-11-01T08:00:00Z`,
+    `${P3},何晓燕,13700137002,广东省佛山市禅城区祖庙街道3号,440604002000,1992-08-07,2026-11-01T08:00:00Z`,
+  ]);
+  legal = (
+    await t.call(market.token, 'POST', '/resources', {
+      ...personResource(market.departmentId, '000602'),
+      code: '102001001/000602',
+      classification: { class: 1, item: '02', catalog: '001', detail: '001' },
+      shareType: '无条件共享',
+      shareConditions: null,
+      keyField: 'credit_code',
+      fields: [
+        {
+          name: 'credit_code',
+          label: '统一社会信用代码',
+          type: 'string',
+          identifier: 'none',
+          level: 'L1',
+          nationalLabel: '一般',
+          format: 'CREDIT_CODE',
+        },
+        { name: 'name', label: '名称', type: 'string', identifier: 'none', level: 'L1', nationalLabel: '一般' },
+        { name: 'category', label: '行业门类', type: 'string', identifier: 'none', level: 'L1', nationalLabel: '一般' },
+        {
+          name: 'capital',
+          label: '注册资本（万元）',
+          type: 'number',
+          identifier: 'none',
+          level: 'L2',
+          nationalLabel: '一般',
+        },
+      ],
+    })
+  ).body;
+  await upload(market.token, legal.id, [
+    'credit_code,name,category,capital',
+    `${uscc(1)},佛山市禅城区甲餐饮店,H,10`,
+    `${uscc(2)},佛山市禅城区乙餐饮店,H,20`,
+    `${uscc(3)},佛山市丙制造有限公司,C,500`,
+  ]);
+});
+afterAll(() => t?.close());
+
+describe('OAuth2 client credentials', () => {
+  it('issues bearer tokens for valid client credentials only, and staff sessions are not gateway tokens', async () => {
+    const g = await grant(population, police.token, { fields: ['id_number', 'name'] });
+    const unsupported = await t.call(null, 'POST', '/api/v1/exchange/token', {
+      grant_type: 'password',
+      client_id: g.client.clientId,
+      client_secret: g.client.clientSecret,
+    });
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body.error).toBe('unsupported_grant_type');
+    const wrong = await t.call(null, 'POST', '/api/v1/exchange/token', {
+      grant_type: 'client_credentials',
+      client_id: g.client.clientId,
+      client_secret: 'nope',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: 'invalid_client', message: '客户端凭证无效' });
+    // form-encoded with HTTP Basic, as OAuth2 libraries send it
+    const res = await t.rt.app.inject({
+      method: 'POST',
+      url: '/api/v1/exchange/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${g.client.clientId}:${g.client.clientSecret}`).toString('base64')}`,
+      },
+      payload: 'grant_type=client_credentials',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: population.code });
+    const stored = await t.rt.platform.db.selectFrom('data_clients').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(g.client.clientSecret);
+    const staff = await ex(civil.token, '/query', { key: P1 });
+    expect(staff.status).toBe(401);
+    expect(staff.body.code).toBe('INVALID_TOKEN');
+    const info = await t.call(g.token, 'GET', '/api/v1/exchange/grant');
+    expect(info.body).toMatchObject({
+      resource: population.code,
+      fields: ['id_number', 'name'],
+      purpose: '最低生活保障审核',
+    });
+  });
+});
+
+describe('queries', () => {
+  it('answers only granted fields, masked by grade (ID 4+4, name first character, phone 3+4, address to district)', async () => {
+    const g = await grant(population, police.token, {
+      fields: ['id_number', 'name', 'phone', 'address', 'residence_division'],
+    });
+    const r = await ex(g.token, '/query', { key: P1 });
+    expect(r.status, r.raw).toBe(200);
+    expect(r.body.rows).toEqual([
+      {
+        id_number: `${P1.slice(0, 4)}**********${P1.slice(-4)}`,
+        name: '陈**',
+        phone: '138****8000',
+        address: '广东省佛山市禅城区',
+        residence_division: '440604001000',
+      },
+    ]);
+    expect(r.raw).not.toContain(P1);
+    expect(r.raw).not.toContain('陈美玲');
+    expect(r.raw).not.toContain('岭南大道');
+    expect(r.raw).not.toContain('1988-03-12');
+    const notGranted = await ex(g.token, '/query', { key: P1, fields: ['birth_date'] });
+    expect(notGranted.status).toBe(403);
+    expect(notGranted.body.code).toBe('FIELD_NOT_GRANTED');
+    // filter on a sealed field (by its HMAC) with paging
+    const page = await ex(g.token, '/query', { filter: { residence_division: '440604001000' }, pageSize: 1 });
+    expect(page.body).toMatchObject({ total: 1, page: 1 });
+    const none = await ex(g.token, '/query', { key: id('11010519491231002') });
+    expect(none.body).toMatchObject({ total: 0, rows: [] });
+  });
+
+  it('lets fields through in clear only when the provider granted them in clear', async () => {
+    const g = await grant(
+      population,
+      police.token,
+      { fields: ['id_number', 'name'], clearFields: ['id_number', 'name'] },
+      { clearFields: ['name'] },
+    );
+    const r = await ex(g.token, '/query', { key: P3 });
+    expect(r.body.rows[0]).toEqual({ id_number: `${P3.slice(0, 4)}**********${P3.slice(-4)}`, name: '何晓燕' });
+  });
+
+  it('answers "usable but invisible" predicates and aggregates without the raw values in the bytes', async () => {
+    const g = await grant(population, police.token, {
+      mode: 'predicate',
+      fields: ['residence_division', 'birth_date', 'name'],
+    });
+    const yes = await ex(g.token, '/predicate', {
+      key: P1,
+      field: 'residence_division',
+      op: 'within',
+      value: '440604',
+    });
+    expect(yes.status, yes.raw).toBe(200);
+    expect(yes.body).toMatchObject({ found: true, result: true });
+    const no = await ex(g.token, '/predicate', { key: P2, field: 'residence_division', op: 'within', value: '440604' });
+    expect(no.body).toMatchObject({ found: true, result: false });
+    const older = await ex(g.token, '/predicate', { key: P2, field: 'birth_date', op: 'lte', value: '1986-12-01' });
+    expect(older.body.result).toBe(true);
+    for (const a of [yes, no, older]) {
+      for (const raw of [P1, P2, '440604001000', '440605001000', '1979-05-21', '陈美玲', '梁家豪', '岭南大道'])
+        expect(a.raw).not.toContain(raw);
+      expect(Object.keys(a.body).sort()).toEqual(['found', 'requestId', 'resource', 'result']);
+    }
+    const rows = await ex(g.token, '/query', { key: P1 });
+    expect(rows.status).toBe(403);
+    expect(rows.body.code).toBe('PREDICATE_ONLY');
+    const badOp = await ex(g.token, '/predicate', { key: P1, field: 'residence_division', op: 'within', value: 'x' });
+    expect(badOp.status).toBe(400);
+    expect(badOp.body.field).toBe('value');
+    const small = await ex(g.token, '/aggregate', { op: 'count', filter: { residence_division: '440604001000' } });
+    expect(small.body).toMatchObject({ value: null, suppressed: true });
+
+    const lg = await grant(legal, market.token, { mode: 'predicate', fields: ['category', 'capital'] });
+    const count = await ex(lg.token, '/aggregate', { op: 'count', filter: { category: 'H' } });
+    expect(count.body).toMatchObject({ op: 'count', value: 2, suppressed: false });
+    const sum = await ex(lg.token, '/aggregate', { op: 'sum', field: 'capital', filter: { category: 'H' } });
+    expect(sum.body.value).toBe(30);
+    for (const raw of ['甲餐饮店', uscc(1), uscc(2)]) expect(count.raw + sum.raw).not.toContain(raw);
+  });
+});
+
+describe('quotas, rate limits and the audit trail', () => {
+  it('stops a grant at its daily quota and its rate per minute; refused calls record nothing but the refusal', async () => {
+    const q = await grant(population, police.token, { fields: ['name'] }, { dailyQuota: 2 });
+    expect((await ex(q.token, '/query', { key: P1 })).status).toBe(200);
+    expect((await ex(q.token, '/query', { key: P2 })).status).toBe(200);
+    const denied = await t.auditCount('data.gateway.denied');
+    const third = await ex(q.token, '/query', { key: P3 });
+    expect(third.status).toBe(429);
+    expect(third.body.code).toBe('QUOTA_EXCEEDED');
+    expect(await t.auditCount('data.gateway.denied')).toBe(denied + 1);
+    const calls = await t.rt.platform.db
+      .selectFrom('data_calls')
+      .select('id')
+      .where('request_id', '=', q.requestId)
+      .execute();
+    expect(calls).toHaveLength(2);
+
+    const r = await grant(population, police.token, { fields: ['name'] }, { ratePerMinute: 1 });
+    expect((await ex(r.token, '/query', { key: P1 })).status).toBe(200);
+    const fast = await ex(r.token, '/query', { key: P1 });
+    expect(fast.status).toBe(429);
+    expect(fast.body.code).toBe('RATE_LIMITED');
+  });
+
+  it('audits every call with consumer, purpose, resource, fields, rows and the SHA-256 of the answer bytes (溯源)', async () => {
+    const g = await grant(population, police.token, { fields: ['name', 'address'] });
+    const r = await ex(g.token, '/query', { key: P2 });
+    const hash = sha(r.raw);
+    expect(r.headers['x-answer-sha256']).toBe(hash);
+    const audit = await t.rt.platform.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'data.gateway.query')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit.detail).toMatchObject({
+      consumer: civil.departmentId,
+      purpose: '最低生活保障审核',
+      resource: population.code,
+      fields: ['name', 'address'],
+      rows: 1,
+      answerHash: hash,
+      grant: g.requestId,
+    });
+    expect(JSON.stringify(audit)).not.toContain(P2);
+    expect(JSON.stringify(audit)).not.toContain('梁家豪');
+    // Any disclosed answer is traced back to its call; any person to the calls about them.
+    const byHash = await t.call(t.adminToken, 'GET', `/calls?answerHash=${hash}`);
+    expect(byHash.body.items).toHaveLength(1);
+    expect(byHash.body.items[0]).toMatchObject({
+      requestId: g.requestId,
+      consumerDepartmentName: '佛山市民政局',
+      rows: 1,
+    });
+    const byKey = await t.call(t.adminToken, 'POST', '/calls/trace', { key: P2 });
+    expect(byKey.body.items.map((c: any) => c.answerHash)).toContain(hash);
+    expect(await t.auditCount('data.trace.key')).toBe(1);
+    // The provider sees calls to its resources, the consumer its own, others nothing.
+    const prov = await t.call(police.token, 'GET', `/calls?requestId=${g.requestId}`);
+    expect(prov.body.items).toHaveLength(1);
+    const cons = await t.call(civil.token, 'GET', `/calls?requestId=${g.requestId}`);
+    expect(cons.body.items).toHaveLength(1);
+    const other = await t.call(market.token, 'GET', `/calls?requestId=${g.requestId}`);
+    expect(other.body.items).toHaveLength(0);
+    const use = await t.call(civil.token, 'GET', `/requests/${g.requestId}/usage`);
+    expect(use.body).toMatchObject({ today: 1, byDay: [{ day: dayOf(new Date()), calls: 1, rows: 1 }] });
+  });
+
+  it('stops tokens and clients of a revoked grant at once', async () => {
+    const g = await grant(population, police.token, { fields: ['name'] });
+    expect((await ex(g.token, '/query', { key: P1 })).status).toBe(200);
+    const req = await t.call(police.token, 'GET', `/requests/${g.requestId}`);
+    await t.call(police.token, 'POST', `/requests/${g.requestId}/revoke`, {
+      reason: '停止使用',
+      expectedVersion: req.body.version,
+    });
+    const after = await ex(g.token, '/query', { key: P1 });
+    expect(after.status).toBe(401);
+    const tok = await t.call(null, 'POST', '/api/v1/exchange/token', {
+      grant_type: 'client_credentials',
+      client_id: g.client.clientId,
+      client_secret: g.client.clientSecret,
+    });
+    expect(tok.status).toBe(401);
+  });
+});
+
+describe('objections (数据异议)', () => {
+  it('sends an objection to the provider, who answers it', async () => {
+    const g = await grant(population, police.token, { fields: ['name', 'address'] });
+    const o = await ex(g.token, '/objections', { key: P3, field: 'address', description: '该居民已迁至南海区' });
+    expect(o.status, o.raw).toBe(201);
+    const list = await t.call(police.token, 'GET', '/objections?side=provider&status=open');
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0]).toMatchObject({
+      field: 'address',
+      consumerDepartmentName: '佛山市民政局',
+      key: `${P3.slice(0, 4)}**********${P3.slice(-4)}`,
+    });
+    expect(list.raw).not.toContain(P3);
+    const n = await t.rt.platform.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('recipient_account_id', '=', police.accountId)
+      .where('kind', '=', 'data.objection')
+      .execute();
+    expect(n).toHaveLength(1);
+    const other = await t.call(market.token, 'POST', `/objections/${o.body.id}/answer`, {
+      decision: 'accepted',
+      reply: 'x',
+    });
+    expect(other.status).toBe(403);
+    const a = await t.call(police.token, 'POST', `/objections/${o.body.id}/answer`, {
+      decision: 'accepted',
+      reply: '已核实并更正',
+    });
+    expect(a.body).toMatchObject({ status: 'accepted', reply: '已核实并更正' });
+    const mine = await t.call(civil.token, 'GET', '/objections?side=consumer');
+    expect(mine.body.items[0].status).toBe('accepted');
+  });
+});
