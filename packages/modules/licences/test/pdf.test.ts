@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import jsQR from 'jsqr';
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFNumber } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes, licenceFontkit } from '../src/pdf/font.ts';
 import {
+  LICENCE_SEAL_RECT,
   LicenceLayoutError,
   type LicenceRenderInput,
   renderLicencePdf,
@@ -584,6 +585,47 @@ describe('signed licence PDFs', () => {
     const garbageCms = Buffer.from(signed.P256);
     garbageCms.write(randomBytes(40).toString('hex'), range[1] + 1, 'latin1');
     expect(['tampered', 'unknown']).toContain((await verifyPdfSignature(garbageCms, { anchors })).status);
+  });
+
+  it("a visible signature widget can sit on the seal; a key that is not the certificate's is refused", async () => {
+    const pdf = await signPdf(
+      unsigned,
+      {
+        algorithm: 'SM2',
+        privateKeyPem: seals.SM2.privateKeyPem,
+        certPem: seals.SM2.certPem,
+        chainPems: [issuing.certPem],
+      },
+      { reason: '电子证照签发', name: '局', signingTime, widgetRect: LICENCE_SEAL_RECT },
+    );
+    expect((await verifyPdfSignature(pdf, { anchors: [root.certPem] })).status).toBe('valid');
+    const doc = await PDFDocument.load(pdf);
+    const widget = doc.getPage(0).node.Annots()?.lookup(0, PDFDict);
+    expect(
+      widget
+        ?.lookup(PDFName.of('Rect'), PDFArray)
+        .asArray()
+        .map((n) => (n as PDFNumber).asNumber()),
+    ).toEqual(LICENCE_SEAL_RECT);
+    await expect(
+      signPdf(
+        unsigned,
+        {
+          algorithm: 'SM2',
+          privateKeyPem: generateKeyPair('SM2').privateKeyPem,
+          certPem: seals.SM2.certPem,
+          chainPems: [],
+        },
+        { reason: 'x', name: 'x' },
+      ),
+    ).rejects.toThrow(/does not belong/);
+    await expect(
+      signPdf(
+        unsigned,
+        { algorithm: 'P256', privateKeyPem: seals.P256.privateKeyPem, certPem: seals.SM2.certPem, chainPems: [] },
+        { reason: 'x', name: 'x' },
+      ),
+    ).rejects.toThrow(/not for a P256 key/);
   });
 
   it('a signed PDF is not signed again (that would void the first signature)', async () => {

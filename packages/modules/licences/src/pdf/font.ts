@@ -59,7 +59,8 @@ const cache = new Map<FontWeight, CachedFont>();
 function load(weight: FontWeight): CachedFont {
   let entry = cache.get(weight);
   if (!entry) {
-    const bytes = new Uint8Array(readFileSync(join(fontDir, `NotoSansHans-${weight}.otf`)));
+    // A Buffer is a Uint8Array: pdf-lib passes this very object back to licenceFontkit.create.
+    const bytes: Uint8Array = readFileSync(join(fontDir, `NotoSansHans-${weight}.otf`));
     const font = fontkit.create(bytes) as unknown as Font;
     const charstrings = new Map<number, Uint8Array>();
     const created: CachedFont = { bytes, font, charstrings };
@@ -108,10 +109,18 @@ export type { PathCommand };
 /** A fontkit stand-in for `PDFDocument.registerFontkit`: returns the cached parsed font with the working subsetter. */
 export const licenceFontkit: Fontkit = {
   create(buffer: Uint8Array): Font {
-    for (const entry of cache.values()) if (entry.bytes === buffer) return entry.font;
+    for (const entry of cache.values()) if (sameBytes(entry.bytes, buffer)) return entry.font;
     return fontkit.create(buffer) as unknown as Font;
   },
 };
+
+/** The same font file: the very object pdf-lib was given, or a copy of it. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.byteLength !== b.byteLength) return false;
+  const n = Math.min(a.byteLength, 65536);
+  return Buffer.from(a.buffer, a.byteOffset, n).equals(Buffer.from(b.buffer, b.byteOffset, n));
+}
 
 /** Subset that writes a CID-keyed CFF from glyph outlines (subset GID = CID, GID 0 = .notdef). */
 class OutlineCffSubset implements Subset {

@@ -91,6 +91,19 @@ const STANDARD_INFO_KEYS = new Set([
   'Trapped',
 ]);
 
+const [PAGE_W] = PageSizes.A4;
+const SEAL_X = PAGE_W - 160;
+const SEAL_Y = 160;
+const SEAL_D = 120;
+
+/** Where the seal sits on the page, [x1, y1, x2, y2] in points: e.g. for `signPdf`'s visible widgetRect. */
+export const LICENCE_SEAL_RECT: [number, number, number, number] = [
+  SEAL_X - SEAL_D / 2,
+  SEAL_Y - SEAL_D / 2,
+  SEAL_X + SEAL_D / 2,
+  SEAL_Y + SEAL_D / 2,
+];
+
 const INK = rgb(0.1, 0.1, 0.12);
 const GREY = rgb(0.38, 0.38, 0.42);
 const FRAME = rgb(0.55, 0.38, 0.16);
@@ -201,15 +214,14 @@ export async function renderLicencePdf(input: LicenceRenderInput): Promise<Uint8
   });
 
   // Issuer and date bottom right, the seal over them (盖章压字).
-  const sealX = W - 160;
-  const sealY = 160;
+  const sealX = SEAL_X;
+  const sealY = SEAL_Y;
   const issuerSize = fitSize(regular, input.issuerName, 13, 220);
   drawCentred(page, input.issuerName, regular, issuerSize, sealX, sealY + 14, INK);
   drawCentred(page, chineseDate(input.issueDate), regular, 13, sealX, sealY - 16, INK);
   if ('png' in input.seal) {
     const img = await doc.embedPng(input.seal.png);
-    const d = 120;
-    const k = Math.min(d / img.width, d / img.height);
+    const k = Math.min(SEAL_D / img.width, SEAL_D / img.height);
     page.drawImage(img, {
       x: sealX - (img.width * k) / 2,
       y: sealY - (img.height * k) / 2,
@@ -218,7 +230,12 @@ export async function renderLicencePdf(input: LicenceRenderInput): Promise<Uint8
       blendMode: BlendMode.Multiply,
     });
   } else {
-    drawSeal(page, input.seal.departmentName, { x: sealX, y: sealY, diameter: 120 }, { subtitle: input.seal.subtitle });
+    drawSeal(
+      page,
+      input.seal.departmentName,
+      { x: sealX, y: sealY, diameter: SEAL_D },
+      { subtitle: input.seal.subtitle },
+    );
   }
 
   // QR code bottom left.

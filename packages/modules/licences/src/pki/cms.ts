@@ -15,7 +15,16 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { sm3 } from 'sm-crypto-v2';
 import { certificateDer } from './ca.ts';
-import { derToPem, OID, publicKeyAlgorithm, type SealAlgorithm, signData, verifyData } from './keys.ts';
+import {
+  derToPem,
+  OID,
+  pemToDer,
+  publicKeyAlgorithm,
+  publicKeyFromPrivate,
+  type SealAlgorithm,
+  signData,
+  verifyData,
+} from './keys.ts';
 
 const ATTR = {
   contentType: '1.2.840.113549.1.9.3',
@@ -74,6 +83,10 @@ export function createCadesSignature(content: Uint8Array | Uint8Array[], signer:
   const cert = pkijs.Certificate.fromBER(new Uint8Array(certDer));
   const certKey = publicKeyAlgorithm(new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER()));
   if (certKey !== signer.algorithm) throw new Error(`the signer certificate is not for a ${signer.algorithm} key`);
+  const certSpki = Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER());
+  if (!pemToDer(publicKeyFromPrivate(signer.algorithm, signer.privateKeyPem)).equals(certSpki)) {
+    throw new Error('the private key does not belong to the signer certificate');
+  }
   const messageDigest = digestParts(algs.digest, Array.isArray(content) ? content : [content]);
   if (!messageDigest) throw new Error('unsupported digest');
 
