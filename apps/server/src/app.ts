@@ -11,7 +11,7 @@ import { bundlesModule, casesModule, evaluationRoutes } from '@yiwang/cases';
 import { catalogModule } from '@yiwang/catalog';
 import { dataModule, exchangeModule } from '@yiwang/data';
 import { configureIdentity, createAuthenticator, identityModule, mountOidc } from '@yiwang/identity';
-import { licencesModule } from '@yiwang/licences';
+import { licencesModule, mountDidWeb } from '@yiwang/licences';
 import { loadGrants, orgModule } from '@yiwang/org';
 import {
   auditMigrations,
@@ -138,6 +138,7 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
     { prefix: '/api/v1' },
   );
   await mountOidc(app, platform);
+  await mountDidWeb(app, platform);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     const m = await metricsText();

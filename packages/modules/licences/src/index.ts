@@ -1,10 +1,11 @@
 /** Public surface of the licences module (电子证照、电子印章, domain reference §4). */
 import { onTransition, registerFulfilment } from '@yiwang/cases';
-import { badRequest, type YiwangModule } from '@yiwang/platform';
+import { badRequest, type Platform, type YiwangModule } from '@yiwang/platform';
+import type { FastifyInstance } from 'fastify';
 import { licencesMigrations } from './migrations.ts';
 import { routes } from './routes.ts';
 import { seed } from './seed.ts';
-import { heldLicence, onCaseTransition } from './service.ts';
+import { heldLicence, issuerDocument, onCaseTransition } from './service.ts';
 
 export { licencesMigrations } from './migrations.ts';
 export { verifyPdfSignature } from './pdf/verify.ts';
@@ -68,5 +69,15 @@ registerFulfilment({
 
 // An approved case of an item related to a licence type queues the licence's issuance (same transaction).
 onTransition((tx, _ctx, row, t) => onCaseTransition(tx, row, t.action));
+
+/**
+ * did:web resolution of issuer ids (`did:web:{host}:issuers:{credit code}` → `/issuers/{code}/did.json`
+ * at the host root, outside /api/v1), mounted by the composition root.
+ */
+export async function mountDidWeb(app: FastifyInstance, platform: Platform): Promise<void> {
+  app.get<{ Params: { code: string } }>('/issuers/:code/did.json', { schema: { hide: true } }, (req) =>
+    issuerDocument(platform, req.params.code),
+  );
+}
 
 export const licencesModule: YiwangModule = { name: 'licences', migrations: licencesMigrations, routes, seed };

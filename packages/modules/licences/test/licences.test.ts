@@ -373,6 +373,11 @@ describe(`licences on ${dbLabel}`, () => {
     expect(JSON.stringify(vc.body)).not.toContain('11010519491231002X');
     const doc = await call(null, 'GET', `/licences/issuers/${licence.issuerCode}`);
     expect(doc.status).toBe(200);
+    // did:web resolution at the host root answers the same document.
+    const didWeb = await rt.app.inject({ method: 'GET', url: `/issuers/${licence.issuerCode}/did.json` });
+    expect(didWeb.statusCode).toBe(200);
+    expect(didWeb.json()).toEqual(doc.body);
+    expect(doc.body.id).toBe(vc.body.issuer.id ?? vc.body.issuer);
     const issuers = await rt.platform.db
       .selectFrom('seals')
       .innerJoin('departments', 'departments.id', 'seals.department_id')
