@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import jsQR from 'jsqr';
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFNumber } from 'pdf-lib';
+import * as pkijs from 'pkijs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fontBytes, licenceFontkit } from '../src/pdf/font.ts';
@@ -503,6 +504,33 @@ describe('signed licence PDFs', () => {
       '/dev/null',
     ]);
     expect(r.stderr).toContain('CMS Verification successful');
+  });
+
+  it('a signer identified by subject key identifier instead of issuer and serial is found', async () => {
+    const { range, cms } = extractSignature(signed.P256);
+    const ci = new pkijs.ContentInfo({ schema: asn1js.fromBER(Uint8Array.from(cms)).result });
+    const sd = new pkijs.SignedData({ schema: ci.content });
+    const ski = createHash('sha1')
+      .update(
+        Buffer.from(new X509Certificate(seals.P256.certPem).publicKey.export({ type: 'spki', format: 'der' })).subarray(
+          -65,
+        ),
+      )
+      .digest();
+    sd.signerInfos[0].sid = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ski });
+    sd.signerInfos[0].version = 3;
+    sd.version = 3;
+    const der = Buffer.from(
+      new pkijs.ContentInfo({ contentType: ci.contentType, content: sd.toSchema(true) }).toSchema().toBER(),
+    );
+    const hex = der.toString('hex');
+    const hole = range[2] - range[1] - 2;
+    expect(hex.length).toBeLessThan(hole);
+    const pdf = Buffer.from(signed.P256);
+    pdf.write(hex.padEnd(hole, '0'), range[1] + 1, 'latin1');
+    const v = await verifyPdfSignature(pdf, { anchors: [root.certPem] });
+    expect(v.status).toBe('valid');
+    expect(v.signer?.subjectKeyId).toBe(ski.toString('hex'));
   });
 
   it('a flipped byte inside the signed range is tampered', async () => {

@@ -241,14 +241,15 @@ function matchesSid(cert: pkijs.Certificate, sid: unknown): boolean {
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     return cert.issuer.isEqual(sid.issuer) && cert.serialNumber.isEqual(sid.serialNumber);
   }
-  // [0] SubjectKeyIdentifier
-  if (sid instanceof asn1js.Primitive || sid instanceof asn1js.Constructed) {
-    const keyId = Buffer.from(
-      sid instanceof asn1js.Primitive ? sid.valueBlock.valueHexView : new Uint8Array(sid.valueBeforeDecodeView),
-    );
-    const ext = cert.extensions?.find((e) => e.extnID === '2.5.29.14');
-    const ski = ext?.parsedValue;
-    return ski instanceof asn1js.OctetString && Buffer.from(ski.valueBlock.valueHexView).equals(keyId);
+  // [0] SubjectKeyIdentifier: a context-specific OCTET STRING (pkijs may wrap it in a [0] constructed).
+  let keyId: Uint8Array | undefined;
+  if (sid instanceof asn1js.Constructed) {
+    const inner = sid.valueBlock.value[0];
+    if (inner instanceof asn1js.OctetString) keyId = inner.valueBlock.valueHexView;
+  } else if (sid instanceof asn1js.Primitive) keyId = sid.valueBlock.valueHexView;
+  if (keyId) {
+    const ski = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue;
+    return ski instanceof asn1js.OctetString && Buffer.from(ski.valueBlock.valueHexView).equals(Buffer.from(keyId));
   }
   return false;
 }
