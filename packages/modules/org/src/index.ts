@@ -22,7 +22,8 @@ export {
   staffByAccount,
 } from './repository.ts';
 export { DEMO_ADMIN_TOTP, DEMO_CHANCHENG_TOTP, DEMO_PASSWORD } from './seed.ts';
-export { locateGrid } from './service.ts';
+/** Used by other modules' demo seeds to create their roles and staff the way an administrator would. */
+export { createRole, createStaff, grantRole, locateGrid } from './service.ts';
 
 export const orgModule: YiwangModule = { name: 'org', migrations: orgMigrations, routes, seed };
 

@@ -1,0 +1,78 @@
+import { DEMO_CITIZENS } from '@yiwang/cases';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGAL_CODE, POPULATION_CODE } from '../src/seed.ts';
+import { DataTest } from './helpers.ts';
+
+let t: DataTest;
+beforeAll(async () => {
+  t = await DataTest.start();
+});
+afterAll(() => t?.close());
+
+describe('demo seed: base libraries', () => {
+  it('loads population and legal persons through the CSV connector, reporting the rows it rejected', async () => {
+    const officer = await t.login('data_police');
+    const pop = await t.call(officer, 'GET', `/resources/${encodeURIComponent(POPULATION_CODE)}`);
+    expect(pop.body.providerDepartmentName).toBe('佛山市公安局');
+    const conns = await t.call(officer, 'GET', `/resources/${pop.body.id}/connectors`);
+    expect(conns.body.items[0]).toMatchObject({ kind: 'file' });
+    const runs = await t.call(officer, 'GET', `/connectors/${conns.body.items[0].id}/runs`);
+    expect(runs.body.items[0]).toMatchObject({
+      status: 'succeeded',
+      trigger: 'upload',
+      rowsRead: 2002,
+      rowsWritten: 2000,
+      rowsRejected: 2,
+    });
+    expect(runs.body.items[0].rejections.map((r: any) => r.reason).sort()).toEqual(['DUPLICATE_KEY', 'KEY_MISSING']);
+    const stats = await t.call(officer, 'GET', `/resources/${pop.body.id}/stats`);
+    expect(stats.body.rows).toBe(2000);
+    // The demo citizens are in the population library (sealed, found by HMAC of their ID numbers).
+    const { valueHash } = await import('../src/rows.ts');
+    for (const c of DEMO_CITIZENS) {
+      const row = await t.rt.platform.db
+        .selectFrom('data_rows')
+        .select('key_hash')
+        .where('resource_id', '=', pop.body.id)
+        .where('key_hash', '=', valueHash(t.rt.platform.config.secretKey, c.idNumber))
+        .executeTakeFirst();
+      expect(row, c.name).toBeTruthy();
+    }
+  });
+
+  it('shows findings in the quality reports of the seeded libraries', async () => {
+    const police = await t.login('data_police');
+    const pop = await t.call(police, 'GET', `/resources/${encodeURIComponent(POPULATION_CODE)}/quality`);
+    expect(pop.status, pop.raw).toBe(200);
+    const f = Object.fromEntries(pop.body.fields.map((x: any) => [x.field, x]));
+    expect(f.id_number.invalid).toBe(5);
+    expect(f.name.missing).toBe(4);
+    expect(f.birth_date.problems.date).toBe(3);
+    expect(f.phone.invalid).toBe(3);
+    expect(pop.body.freshness.stale).toBe(false);
+    const market = await t.login('data_market');
+    const legal = await t.call(market, 'GET', `/resources/${encodeURIComponent(LEGAL_CODE)}/quality`);
+    const g = Object.fromEntries(legal.body.fields.map((x: any) => [x.field, x]));
+    expect(legal.body.rows).toBe(500);
+    expect(g.credit_code.invalid).toBe(3);
+    expect(g.name.duplicateGroups).toBe(1);
+    expect(g.reg_date.missing).toBe(2);
+  });
+
+  it('declares credit and licence libraries, and grants 民政局 its standing population grant', async () => {
+    const civil = await t.login('data_civil');
+    const list = await t.call(civil, 'GET', '/resources?class=1');
+    expect(list.body.items.map((i: any) => i.name)).toEqual([
+      '人口基础信息',
+      '法人基础信息',
+      '公共信用信息（红黑名单）',
+      '电子证照目录信息',
+    ]);
+    const mine = await t.call(civil, 'GET', '/requests?side=consumer&status=granted');
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.items[0]).toMatchObject({ resourceCode: POPULATION_CODE, consumerDepartmentName: '佛山市民政局' });
+    const zsj = await t.login('data_zsj');
+    const conflicts = await t.call(zsj, 'GET', '/quality/one-source');
+    expect(conflicts.status, conflicts.raw).toBe(200);
+  });
+});
