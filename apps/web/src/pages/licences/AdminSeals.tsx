@@ -27,6 +27,7 @@ import { PageTitle } from '../admin/common.tsx';
 import { useDepartments } from '../admin/Departments.tsx';
 import {
   dateTime,
+  dayOf,
   labelOf,
   SEAL_ALGORITHMS,
   SEAL_TYPES,
@@ -88,6 +89,11 @@ export default function AdminSealsPage() {
               column={1}
               items={[
                 {
+                  key: 'serial',
+                  label: t('licences.seals.serial'),
+                  children: <code className="yw-licence-code">{s.certSerial}</code>,
+                },
+                {
                   key: 'fp',
                   label: t('licences.seals.fingerprint'),
                   children: <code className="yw-licence-code">{s.certFingerprint}</code>,
@@ -117,8 +123,16 @@ export default function AdminSealsPage() {
               <img className="yw-seal-picture" src={src} alt={t('licences.seals.pictureOf', { name: s.name })} />
             ),
           },
-          { title: t('licences.seals.name'), dataIndex: 'name' },
-          { title: t('licences.seals.department'), dataIndex: 'departmentName' },
+          {
+            title: t('licences.seals.name'),
+            dataIndex: 'name',
+            render: (v: string, s) => (
+              <Space orientation="vertical" size={0}>
+                <span>{v}</span>
+                <Typography.Text type="secondary">{s.departmentName}</Typography.Text>
+              </Space>
+            ),
+          },
           {
             title: t('licences.seals.type'),
             dataIndex: 'sealType',
@@ -130,14 +144,9 @@ export default function AdminSealsPage() {
             render: (v: string) => labelOf(t, 'licences.alg', v),
           },
           {
-            title: t('licences.seals.serial'),
-            dataIndex: 'certSerial',
-            render: (v: string) => <code className="yw-licence-code">{v}</code>,
-          },
-          {
             title: t('licences.seals.validity'),
             key: 'validity',
-            render: (_: unknown, s) => `${dateTime(s.validFrom)} – ${dateTime(s.validTo)}`,
+            render: (_: unknown, s) => `${dayOf(s.validFrom)} – ${dayOf(s.validTo)}`,
           },
           {
             title: t('licences.f.status'),

@@ -164,9 +164,11 @@ export default function AdminTrustPage() {
               </Form.Item>
             </Space>
             {error ? <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} /> : null}
-            <Button type="primary" htmlType="submit" loading={busy}>
-              {t('licences.trust.importOk')}
-            </Button>
+            <div>
+              <Button type="primary" htmlType="submit" loading={busy}>
+                {t('licences.trust.importOk')}
+              </Button>
+            </div>
           </Form>
         </Card>
         <Card title={<h2 className="yw-card-title">{t('licences.trust.anchors')}</h2>}>

@@ -259,7 +259,7 @@ function TypeEditor({ type, onClose }: { type: LicenceType | null; onClose: () =
         }
         onFinish={(v) => void send(v)}
       >
-        <Space wrap size="middle" style={{ width: '100%' }}>
+        <Space wrap size="middle" align="start" style={{ width: '100%' }}>
           <Form.Item
             label={t('licences.types.typeCode')}
             name="typeCode"
@@ -296,7 +296,7 @@ function TypeEditor({ type, onClose }: { type: LicenceType | null; onClose: () =
             <Input maxLength={100} style={{ width: 260 }} />
           </Form.Item>
         </Space>
-        <Space wrap size="middle" style={{ width: '100%' }}>
+        <Space wrap size="middle" align="start" style={{ width: '100%' }}>
           <Form.Item
             label={t('licences.types.name')}
             name="name"
@@ -308,7 +308,7 @@ function TypeEditor({ type, onClose }: { type: LicenceType | null; onClose: () =
             <Input maxLength={200} style={{ width: 300 }} />
           </Form.Item>
         </Space>
-        <Space wrap size="middle" style={{ width: '100%' }}>
+        <Space wrap size="middle" align="start" style={{ width: '100%' }}>
           <Form.Item label={t('licences.types.holderKind')} name="holderKind">
             <Radio.Group
               options={[

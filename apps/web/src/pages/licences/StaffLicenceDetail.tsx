@@ -98,13 +98,13 @@ export default function StaffLicenceDetailPage() {
             ) : null}
           </Card>
         </Col>
-        <Col xs={24} xl={14}>
-          <Card title={<h2 className="yw-card-title">{t('licences.detail.facts')}</h2>} style={{ height: '100%' }}>
+        <Col span={24}>
+          <Card title={<h2 className="yw-card-title">{t('licences.detail.facts')}</h2>}>
             <LicenceFacts l={l} linkBase="/workbench/licences" />
           </Card>
         </Col>
-        <Col xs={24} xl={10}>
-          <Card title={<h2 className="yw-card-title">{t('licences.detail.data')}</h2>} style={{ height: '100%' }}>
+        <Col span={24}>
+          <Card title={<h2 className="yw-card-title">{t('licences.detail.data')}</h2>}>
             <DataFields data={l.data} type={type} />
           </Card>
         </Col>

@@ -50,7 +50,6 @@ export default function VerifyPage() {
     try {
       const a = await verifyPdfFile(file);
       setPdf({ name: file.name, answer: a });
-      if (identifier) navigate('/verify', { replace: true });
     } catch (e) {
       setPdf(null);
       setPdfError(errorText(e, lang));

@@ -17,14 +17,12 @@ import {
   Button,
   Card,
   Checkbox,
-  Col,
   Form,
   Input,
   InputNumber,
   Modal,
   Popconfirm,
   Result,
-  Row,
   Select,
   Space,
   Table,
@@ -152,18 +150,12 @@ export default function WalletDetailPage() {
             {t('licences.detail.vcHint')}
           </Typography.Paragraph>
         </Card>
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={14}>
-            <Card title={<h3 className="yw-card-title">{t('licences.detail.facts')}</h3>} style={{ height: '100%' }}>
-              <LicenceFacts l={l} linkBase="/my/licences" />
-            </Card>
-          </Col>
-          <Col xs={24} xl={10}>
-            <Card title={<h3 className="yw-card-title">{t('licences.detail.data')}</h3>} style={{ height: '100%' }}>
-              <DataFields data={l.data} type={type} />
-            </Card>
-          </Col>
-        </Row>
+        <Card title={<h3 className="yw-card-title">{t('licences.detail.facts')}</h3>}>
+          <LicenceFacts l={l} linkBase="/my/licences" />
+        </Card>
+        <Card title={<h3 className="yw-card-title">{t('licences.detail.data')}</h3>}>
+          <DataFields data={l.data} type={type} />
+        </Card>
         <CopiesCard l={l} />
         <DisclosureCard l={l} />
       </Space>
