@@ -311,7 +311,7 @@ function CreateSeal({ onClose }: { onClose: () => void }) {
             ))}
           </Radio.Group>
         </Form.Item>
-        <Space wrap size="large">
+        <Space wrap size="large" align="start">
           <Form.Item label={t('licences.f.validFrom')} name="validFrom" extra={t('licences.seals.validFromHint')}>
             <DatePicker style={{ width: 200 }} />
           </Form.Item>

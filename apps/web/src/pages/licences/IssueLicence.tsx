@@ -151,7 +151,7 @@ export default function IssueLicencePage() {
           ) : (
             <Typography.Paragraph type="secondary">{t('licences.issue.chooseType')}</Typography.Paragraph>
           )}
-          <Space wrap size="large">
+          <Space wrap size="large" align="start">
             <Form.Item label={t('licences.f.validFrom')} name="validFrom" extra={t('licences.issue.validFromHint')}>
               <DatePicker style={{ width: 200 }} />
             </Form.Item>
