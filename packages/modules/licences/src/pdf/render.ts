@@ -183,10 +183,12 @@ export async function renderLicencePdf(input: LicenceRenderInput): Promise<Uint8
   if (laid.height > tableTop - tableBottom) {
     throw new LicenceLayoutError('the licence fields do not fit on one page');
   }
+  const tableHeight = laid.height;
+  // The label column's background first, so no row's fill covers the rule above it.
+  page.drawRectangle({ x: x0, y: tableTop - tableHeight, width: labelW, height: tableHeight, color: LABEL_BG });
   let ry = tableTop;
   for (const row of laid.rows) {
     const h = row.height;
-    page.drawRectangle({ x: x0, y: ry - h, width: labelW, height: h, color: LABEL_BG });
     const labelSize = fitSize(bold, row.label, size, labelW - 2 * padX);
     const labelY = ry - h / 2 - labelSize * 0.35;
     drawCentred(page, row.label, bold, labelSize, x0 + labelW / 2, labelY, INK);
