@@ -80,7 +80,7 @@ export default function AdminSealsPage() {
         loading={seals.isFetching}
         dataSource={seals.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        scroll={{ x: 'max-content' }}
+        scroll={{ x: true }}
         locale={{ emptyText: t('licences.seals.empty') }}
         expandable={{
           expandedRowRender: (s) => (
@@ -126,6 +126,7 @@ export default function AdminSealsPage() {
           {
             title: t('licences.seals.name'),
             dataIndex: 'name',
+            width: 240,
             render: (v: string, s) => (
               <Space orientation="vertical" size={0}>
                 <span>{v}</span>
@@ -163,7 +164,7 @@ export default function AdminSealsPage() {
             key: 'actions',
             render: (_: unknown, s) =>
               s.status === 'revoked' ? null : (
-                <Space wrap>
+                <Space orientation="vertical" size={4}>
                   {s.status === 'active' ? (
                     <Button
                       size="small"

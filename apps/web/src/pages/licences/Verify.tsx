@@ -80,7 +80,7 @@ export default function VerifyPage() {
               extra={t('licences.verify.identifierHint')}
               rules={[{ required: true, whitespace: true, message: t('licences.verify.identifierRequired') }]}
             >
-              <Input maxLength={200} autoComplete="off" spellCheck={false} style={{ maxWidth: 560 }} />
+              <Input maxLength={200} autoComplete="off" spellCheck={false} style={{ maxWidth: 760 }} />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={answer.isFetching}>
               {t('licences.verify.submit')}
