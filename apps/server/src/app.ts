@@ -19,6 +19,7 @@ import {
   calendarMigrations,
   type DbHandle,
   type EventBus,
+  flushAuditChain,
   InProcessBus,
   installErrorHandler,
   JobRunner,
@@ -30,6 +31,7 @@ import {
   openDatabase,
   type Platform,
   registerNotifyDelivery,
+  startAuditChainer,
   type YiwangModule,
 } from '@yiwang/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -174,6 +176,9 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
   }
   await app.ready();
   jobs.start();
+  const chainer = startAuditChainer(handle.db, {
+    onError: (err) => console.error(`audit chainer: ${err instanceof Error ? err.message : err}`),
+  });
   return {
     app,
     platform,
@@ -181,6 +186,10 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
     async close() {
       await jobs.stop();
       await app.close();
+      await chainer.stop();
+      await flushAuditChain(handle.db).catch((err) =>
+        console.error(`audit chainer: ${err instanceof Error ? err.message : err}`),
+      );
       await bus.close();
       await handle.close();
     },

@@ -25,8 +25,9 @@ export interface AuditRecord {
   requestId: string | null;
   sourceIp: string | null;
   detail: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
+  /** Null while the record waits to be linked into the chain (a fraction of a second). */
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export const GENESIS = '0'.repeat(64);
@@ -38,7 +39,7 @@ function stable(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${stable((value as any)[k])}`).join(',')}}`;
 }
 
-export function recordHash(r: Omit<AuditRecord, 'hash' | 'seq'>): string {
+export function recordHash(r: Omit<AuditRecord, 'hash' | 'seq' | 'prevHash'> & { prevHash: string }): string {
   const body = stable({
     at: r.at,
     actorId: r.actorId,
@@ -85,52 +86,152 @@ export const auditMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // Writers no longer serialise on the chain head: a record is inserted (with a row in
+  // audit_pending) in the caller's transaction, and the chainer links committed records into
+  // audit_chain in batches, in the order it finds them (see chainPending). Existing records keep
+  // their hashes: they are copied into the chain at their own position.
+  '0002_platform_audit_chain': {
+    async up(db) {
+      await sql`
+        alter table audit_log alter column prev_hash drop not null;
+        alter table audit_log alter column hash drop not null;
+        create table audit_chain (
+          pos bigint primary key,
+          seq bigint not null unique references audit_log (seq),
+          prev_hash text not null,
+          hash text not null
+        );
+        insert into audit_chain (pos, seq, prev_hash, hash) select seq, seq, prev_hash, hash from audit_log order by seq;
+        create table audit_pending (seq bigint primary key references audit_log (seq));
+        alter table audit_head add column pos bigint not null default 0;
+        update audit_head set pos = seq;
+        create trigger audit_chain_no_change before update or delete on audit_chain
+          for each row execute function audit_log_append_only();
+      `.execute(db);
+    },
+  },
 };
 
 /**
- * Appends a hash-chained record in the caller's transaction, so the record exists exactly
- * when the change it records does. Chain order is serialised by locking the head row.
+ * Appends a record in the caller's transaction, so the record exists exactly when the change it
+ * records does. It is linked into the hash chain by `chainPending` shortly after it commits (the
+ * runtime's chainer runs every few hundred milliseconds; `verifyAuditChain` links what is pending
+ * first), so concurrent writers never wait for each other on the chain head.
  */
 export async function writeAudit(tx: Tx | Db, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  const head = await tx
-    .selectFrom('audit_head')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const rec = {
-    at: new Date().toISOString(),
-    actorId: ctx.caller.accountId,
-    actorName: ctx.caller.name,
-    action: entry.action,
-    objectType: entry.objectType ?? null,
-    objectId: entry.objectId ?? null,
-    outcome: entry.outcome ?? 'success',
-    requestId: ctx.requestId,
-    sourceIp: ctx.ip,
-    detail: entry.detail ?? null,
-    prevHash: head.hash as string,
-  };
-  const hash = recordHash(rec);
   const inserted = await tx
     .insertInto('audit_log')
     .values({
-      at: rec.at,
-      actor_id: rec.actorId,
-      actor_name: rec.actorName,
-      action: rec.action,
-      object_type: rec.objectType,
-      object_id: rec.objectId,
-      outcome: rec.outcome,
-      request_id: rec.requestId,
-      source_ip: rec.sourceIp,
-      detail: rec.detail === null ? null : JSON.stringify(rec.detail),
-      prev_hash: rec.prevHash,
-      hash,
+      at: new Date().toISOString(),
+      actor_id: ctx.caller.accountId,
+      actor_name: ctx.caller.name,
+      action: entry.action,
+      object_type: entry.objectType ?? null,
+      object_id: entry.objectId ?? null,
+      outcome: entry.outcome ?? 'success',
+      request_id: ctx.requestId,
+      source_ip: ctx.ip,
+      detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+      prev_hash: null,
+      hash: null,
     })
     .returning('seq')
     .executeTakeFirstOrThrow();
-  await tx.updateTable('audit_head').set({ seq: inserted.seq, hash }).where('id', '=', 1).execute();
+  await tx.insertInto('audit_pending').values({ seq: inserted.seq }).execute();
+}
+
+/**
+ * Links committed, not yet chained records into the hash chain (oldest first), at most `limit`,
+ * under the chain head's lock; answers how many. Another process chaining at the same moment
+ * makes this call answer 0 (it skips the locked head) rather than wait, unless `wait` is set.
+ */
+export async function chainPending(db: Db, limit = 2000, opts: { wait?: boolean } = {}): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const head = opts.wait
+      ? await sql<{ pos: string; hash: string }>`select pos, hash from audit_head where id = 1 for update`.execute(tx)
+      : await sql<{ pos: string; hash: string }>`
+          select pos, hash from audit_head where id = 1 for update skip locked`.execute(tx);
+    const h = head.rows[0];
+    if (!h) return 0;
+    const rows = await tx
+      .selectFrom('audit_pending')
+      .innerJoin('audit_log', 'audit_log.seq', 'audit_pending.seq')
+      .selectAll('audit_log')
+      .orderBy('audit_pending.seq')
+      .limit(limit)
+      .execute();
+    if (!rows.length) return 0;
+    let prev = h.hash;
+    let pos = BigInt(h.pos);
+    const links: { pos: string; seq: string; prev_hash: string; hash: string }[] = [];
+    for (const row of rows) {
+      const r = toRecord(row);
+      const hash = recordHash({ ...r, prevHash: prev });
+      pos += 1n;
+      links.push({ pos: pos.toString(), seq: r.seq, prev_hash: prev, hash });
+      prev = hash;
+    }
+    for (let i = 0; i < links.length; i += 500)
+      await tx
+        .insertInto('audit_chain')
+        .values(links.slice(i, i + 500))
+        .execute();
+    await tx
+      .deleteFrom('audit_pending')
+      .where(
+        'seq',
+        'in',
+        links.map((l) => l.seq),
+      )
+      .execute();
+    const last = links[links.length - 1]!;
+    await tx
+      .updateTable('audit_head')
+      .set({ pos: last.pos, seq: last.seq, hash: last.hash })
+      .where('id', '=', 1)
+      .execute();
+    return links.length;
+  });
+}
+
+/** Links everything pending now (used before verification, and when a runtime stops). */
+export async function flushAuditChain(db: Db): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await chainPending(db, 2000, { wait: true });
+    total += n;
+    if (n < 2000) return total;
+  }
+}
+
+/** Runs `chainPending` every `intervalMs` (and at once again after a full batch) until stopped. */
+export function startAuditChainer(
+  db: Db,
+  opts: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    running = (async () => {
+      try {
+        while (!stopped && (await chainPending(db)) === 2000);
+      } catch (err) {
+        opts.onError?.(err);
+      }
+    })().finally(() => {
+      running = null;
+      if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 250);
+    });
+  };
+  timer = setTimeout(tick, opts.intervalMs ?? 250);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 function toRecord(row: any): AuditRecord {
@@ -174,50 +275,75 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<{ items: AuditR
   if (q.to) base = base.where('at', '<', q.to);
   const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
   const rows = await base
-    .selectAll()
-    .orderBy('seq', 'desc')
+    .leftJoin('audit_chain', 'audit_chain.seq', 'audit_log.seq')
+    .selectAll('audit_log')
+    .select(['audit_chain.prev_hash as chain_prev_hash', 'audit_chain.hash as chain_hash'])
+    .orderBy('audit_log.seq', 'desc')
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize)
     .execute();
-  return { items: rows.map(toRecord), total: Number(n) };
+  return {
+    items: rows.map((r: any) => ({ ...toRecord(r), prevHash: r.chain_prev_hash ?? null, hash: r.chain_hash ?? null })),
+    total: Number(n),
+  };
 }
 
 export type VerifyResult =
   | { ok: true; count: number }
   | { ok: false; count: number; brokenSeq: string; reason: string };
 
-/** Walks the chain from the start; names the first record whose link or content does not match. */
+/**
+ * Links what is pending, then walks the chain from the start; names the first record whose link
+ * or content does not match, a record missing from the chain, or a chain cut short at the end.
+ */
 export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResult> {
+  await flushAuditChain(db);
   let prev = GENESIS;
-  let lastSeq = '0';
+  let lastPos = 0n;
   let count = 0;
   for (;;) {
     const rows = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where(sql`seq`, '>', sql`${lastSeq}::bigint`)
-      .orderBy('seq')
+      .selectFrom('audit_chain')
+      .leftJoin('audit_log', 'audit_log.seq', 'audit_chain.seq')
+      .selectAll('audit_log')
+      .select([
+        'audit_chain.pos as chain_pos',
+        'audit_chain.seq as chain_seq',
+        'audit_chain.prev_hash as chain_prev_hash',
+        'audit_chain.hash as chain_hash',
+      ])
+      .where(sql`audit_chain.pos`, '>', sql`${lastPos.toString()}::bigint`)
+      .orderBy('audit_chain.pos')
       .limit(batch)
       .execute();
-    for (const row of rows) {
-      const r = toRecord(row);
-      if (r.prevHash !== prev)
+    for (const row of rows as any[]) {
+      const pos = BigInt(row.chain_pos);
+      const seq = String(row.chain_seq);
+      if (pos !== lastPos + 1n)
+        return { ok: false, count, brokenSeq: seq, reason: 'chain position skipped (a link was removed)' };
+      if (row.seq == null) return { ok: false, count, brokenSeq: seq, reason: 'chained record is missing (removed)' };
+      if (row.chain_prev_hash !== prev)
         return {
           ok: false,
           count,
-          brokenSeq: r.seq,
+          brokenSeq: seq,
           reason: 'link to previous record broken (a record was removed or reordered)',
         };
-      if (recordHash(r) !== r.hash)
-        return { ok: false, count, brokenSeq: r.seq, reason: 'content does not match its hash (record was altered)' };
-      prev = r.hash;
-      lastSeq = r.seq;
+      const r = toRecord(row);
+      if (recordHash({ ...r, prevHash: prev }) !== row.chain_hash)
+        return { ok: false, count, brokenSeq: seq, reason: 'content does not match its hash (record was altered)' };
+      prev = row.chain_hash;
+      lastPos = pos;
       count++;
     }
     if (rows.length < batch) break;
   }
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
-  if (String(head.seq) !== lastSeq || head.hash !== prev) {
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['pos', 'seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  if (BigInt(head.pos) !== lastPos || head.hash !== prev) {
     return {
       ok: false,
       count,
@@ -225,5 +351,20 @@ export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResu
       reason: 'chain head does not match the last record (records were removed at the end)',
     };
   }
+  // Every committed record is in the chain or waiting for it (written after the flush above).
+  const orphan = (
+    await sql<{ seq: string }>`
+      select l.seq from audit_log l
+      where not exists (select 1 from audit_chain c where c.seq = l.seq)
+        and not exists (select 1 from audit_pending p where p.seq = l.seq)
+      order by l.seq limit 1`.execute(db)
+  ).rows[0];
+  if (orphan)
+    return {
+      ok: false,
+      count,
+      brokenSeq: String(orphan.seq),
+      reason: 'record is not in the chain (it was never linked)',
+    };
   return { ok: true, count };
 }

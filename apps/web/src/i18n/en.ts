@@ -308,6 +308,7 @@ const base: Omit<
   'audit.requestId': 'Request ID',
   'audit.sourceIp': 'Source IP',
   'audit.hash': 'Hash',
+  'audit.hashPending': 'Pending (linked into the hash chain within a second of the write)',
   'audit.detail': 'Detail',
   'services.title': 'Government services',
   'services.search': 'Search services',

@@ -289,6 +289,7 @@ const base = {
   'audit.requestId': '请求 ID',
   'audit.sourceIp': '来源 IP',
   'audit.hash': '哈希',
+  'audit.hashPending': '待链接（写入后数百毫秒内加入哈希链）',
   'audit.detail': '详情',
   'services.title': '办事服务',
   'services.search': '搜索事项',

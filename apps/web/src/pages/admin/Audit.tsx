@@ -18,7 +18,8 @@ interface AuditEntry {
   requestId: string | null;
   sourceIp: string | null;
   detail: unknown;
-  hash: string;
+  /** Null for a moment after the write, until the chainer links the record. */
+  hash: string | null;
 }
 
 interface Filters {
@@ -135,7 +136,7 @@ export default function AuditPage() {
                 {
                   key: 'hash',
                   label: t('audit.hash'),
-                  children: <code style={{ wordBreak: 'break-all' }}>{r.hash}</code>,
+                  children: r.hash ? <code style={{ wordBreak: 'break-all' }}>{r.hash}</code> : t('audit.hashPending'),
                 },
                 {
                   key: 'detail',
