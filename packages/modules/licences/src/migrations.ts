@@ -144,6 +144,9 @@ export const licencesMigrations: Migrations = {
         create table licence_issue_requests (
           case_id text primary key,
           type_id text not null references licence_types (id),
+          -- What the issuance needs of the case, copied from the approving transition (the cases
+          -- module's tables are not read here): task, department, region, applicant, form, materials.
+          snapshot jsonb not null,
           status text not null default 'pending' check (status in ('pending', 'issued', 'failed')),
           licence_id text references licences (id),
           last_error text,

@@ -36,6 +36,7 @@ const TypeBody = Type.Object(
     validityYears: Nullable(Type.Integer()),
     issuingDepartmentIds: Type.Array(Str(64, 1), { maxItems: 50 }),
     taskCodes: Type.Array(Str(64, 1), { maxItems: 50 }),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('retired')])),
   },
   { additionalProperties: false },
 );

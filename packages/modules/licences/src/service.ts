@@ -29,7 +29,14 @@ import {
   unseal,
   writeAudit,
 } from '@yiwang/platform';
-import { checkCreditCode, licenceIdentifier, maskIdNumber, maskName, parseLicenceIdentifier } from '@yiwang/shared';
+import {
+  checkCreditCode,
+  divisionPrefix,
+  licenceIdentifier,
+  maskIdNumber,
+  maskName,
+  parseLicenceIdentifier,
+} from '@yiwang/shared';
 import { Ajv } from 'ajv';
 import { sql } from 'kysely';
 import { ensureCa, pemFingerprint, sealKey, trustedAnchors, unsealKey } from './keys.ts';
@@ -438,7 +445,13 @@ function typeRow(id: string, input: LicenceTypeInput) {
   };
 }
 
-export async function updateType(p: Platform, ctx: Ctx, id: string, input: LicenceTypeInput): Promise<LicenceType> {
+/** Changes a licence type; `status: 'retired'` stops new issuance (issued licences stay as they are). */
+export async function updateType(
+  p: Platform,
+  ctx: Ctx,
+  id: string,
+  input: LicenceTypeInput & { status?: 'active' | 'retired' },
+): Promise<LicenceType> {
   authorize(ctx, MANAGE);
   checkType(input);
   const cur = await p.db.selectFrom('licence_types').selectAll().where('id', '=', id).executeTakeFirst();
@@ -449,12 +462,18 @@ export async function updateType(p: Platform, ctx: Ctx, id: string, input: Licen
     const { id: _id, ...row } = typeRow(id, input);
     await tx
       .updateTable('licence_types')
-      .set({ ...row, updated_at: new Date().toISOString() })
+      .set({ ...row, status: input.status ?? cur.status, updated_at: new Date().toISOString() })
       .where('id', '=', id)
       .execute();
-    await writeAudit(tx, ctx, { action: 'licences.type.update', objectType: 'licence_type', objectId: id });
+    await writeAudit(tx, ctx, {
+      action: 'licences.type.update',
+      objectType: 'licence_type',
+      objectId: id,
+      detail: { status: input.status ?? cur.status },
+    });
   });
-  return { ...input, id, status: cur.status };
+  const { status: _s, ...rest } = input;
+  return { ...rest, id, status: input.status ?? cur.status };
 }
 
 export async function listTypes(p: Platform): Promise<LicenceType[]> {
@@ -559,7 +578,7 @@ async function issueInTx(
   input: IssueInput,
 ): Promise<{ id: string; identifier: string }> {
   const type = await typeById(tx, input.typeId);
-  if (!type || type.status !== 'active')
+  if (type?.status !== 'active')
     throw badRequest('TYPE_UNKNOWN', '证照类型不存在或已停用', 'Unknown or retired licence type', 'typeId');
   if (!type.issuingDepartmentIds.includes(input.departmentId)) throw forbiddenIssue();
   const dep = await getDepartment(tx, input.departmentId);
@@ -859,6 +878,17 @@ export async function setLicenceStatus(
 
 // ---------------------------------------------------------------- automatic issuance for cases
 
+/** What the issuance of a case's licence needs, copied from the approving transition's case row. */
+interface CaseSnapshot {
+  taskCode: string;
+  itemName: string;
+  departmentId: string;
+  regionCode: string;
+  applicantAccountId: string;
+  formData: Record<string, unknown>;
+  materials: any[];
+}
+
 /** Called in the transaction of every case transition: an approved case of a related item queues its licence. */
 export async function onCaseTransition(tx: Tx, row: any, action: string): Promise<void> {
   if (action !== 'approve') return;
@@ -869,10 +899,20 @@ export async function onCaseTransition(tx: Tx, row: any, action: string): Promis
     .where(sql<boolean>`task_codes @> ${JSON.stringify([row.task_code])}::jsonb`)
     .execute();
   if (!types.length) return;
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null));
+  const snapshot: CaseSnapshot = {
+    taskCode: row.task_code,
+    itemName: row.item_name,
+    departmentId: row.department_id,
+    regionCode: row.region_code,
+    applicantAccountId: row.applicant_account_id,
+    formData: json(row.form_data) ?? {},
+    materials: json(row.materials) ?? [],
+  };
   for (const t of types) {
     await tx
       .insertInto('licence_issue_requests')
-      .values({ case_id: row.id, type_id: t.id })
+      .values({ case_id: row.id, type_id: t.id, snapshot: JSON.stringify(snapshot) })
       .onConflict((oc) => oc.column('case_id').doNothing())
       .execute();
     await enqueue(tx, ISSUE_QUEUE, { caseId: row.id }, { uniqueKey: `licence-issue:${row.id}`, maxAttempts: 3 });
@@ -887,21 +927,16 @@ export async function issueForCase(p: Platform, ctx: Ctx, caseId: string): Promi
     .where('case_id', '=', caseId)
     .executeTakeFirst();
   if (!req || req.status === 'issued') return;
-  const c = await p.db
-    .selectFrom('cases')
-    .select([
-      'id',
-      'task_code',
-      'item_name',
-      'department_id',
-      'applicant_account_id',
-      'applicant_name',
-      'form_data',
-      'materials',
-    ])
-    .where('id', '=', caseId)
-    .executeTakeFirst();
-  if (!c) return;
+  const snap = (typeof req.snapshot === 'string' ? JSON.parse(req.snapshot) : req.snapshot) as CaseSnapshot;
+  const c = {
+    id: caseId,
+    task_code: snap.taskCode,
+    item_name: snap.itemName,
+    department_id: snap.departmentId,
+    applicant_account_id: snap.applicantAccountId,
+    form_data: snap.formData,
+    materials: snap.materials,
+  };
   try {
     const type = (await typeById(p.db, req.type_id))!;
     const holder = await accountHolder(p.db, p.config, c.applicant_account_id);
@@ -909,7 +944,7 @@ export async function issueForCase(p: Platform, ctx: Ctx, caseId: string): Promi
     const form = (typeof c.form_data === 'string' ? JSON.parse(c.form_data) : c.form_data) as Record<string, unknown>;
     const data: Record<string, unknown> = {};
     for (const f of type.template.fields)
-      if (f.fromForm && form[f.fromForm] !== undefined) data[f.fromForm === f.key ? f.key : f.key] = form[f.fromForm];
+      if (f.fromForm && form[f.fromForm] !== undefined) data[f.key] = form[f.fromForm];
     // A renewal (延续/变更) names the licence it continues as an ECERT material of the same type.
     const materials = (typeof c.materials === 'string' ? JSON.parse(c.materials) : c.materials) as any[];
     const prevIdentifier = materials.find((m) => m.fulfilment === 'ECERT' && m.evidence?.typeCode === type.typeCode)
@@ -997,15 +1032,10 @@ export async function issueStatusOfCase(p: Platform, ctx: Ctx, caseId: string) {
     .where('case_id', '=', caseId)
     .executeTakeFirst();
   if (!r) return null;
-  const c = await p.db
-    .selectFrom('cases')
-    .select(['applicant_account_id', 'department_id', 'region_code'])
-    .where('id', '=', caseId)
-    .executeTakeFirst();
+  const c = (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as CaseSnapshot;
   const mayRead =
-    c &&
-    (c.applicant_account_id === ctx.caller.accountId ||
-      can(ctx.caller, 'cases.read', { regionCode: c.region_code, departmentId: c.department_id }));
+    c.applicantAccountId === ctx.caller.accountId ||
+    can(ctx.caller, 'cases.read', { regionCode: c.regionCode, departmentId: c.departmentId });
   if (!mayRead) throw forbidden();
   let identifier: string | null = null;
   if (r.licence_id)
@@ -1220,7 +1250,7 @@ export async function listForStaff(
         all.map((g) =>
           eb.and([
             ...(g.departmentId ? [eb('licences.issuer_department_id', '=', g.departmentId)] : []),
-            ...(g.regionCode ? [eb('licences.jurisdiction_code', 'like', `${g.regionCode.replace(/0+$/, '')}%`)] : []),
+            ...(g.regionCode ? [eb('licences.jurisdiction_code', 'like', `${divisionPrefix(g.regionCode)}%`)] : []),
           ]),
         ),
       ),
@@ -1519,11 +1549,14 @@ function disclosedOf(r: any, fields: string[]): Record<string, unknown> {
 }
 
 async function answerFor(p: Platform, r: any, fields: string[]): Promise<VerifyAnswer> {
-  const type = await p.db
-    .selectFrom('licence_types')
-    .select(['name', 'type_code'])
-    .where('id', '=', r.type_id)
-    .executeTakeFirst();
+  const type =
+    r.type_name !== undefined
+      ? { name: r.type_name as string, type_code: r.type_code as string }
+      : await p.db
+          .selectFrom('licence_types')
+          .select(['name', 'type_code'])
+          .where('id', '=', r.type_id)
+          .executeTakeFirst();
   const base: VerifyAnswer = {
     status: 'valid',
     identifier: r.identifier,
@@ -1536,10 +1569,7 @@ async function answerFor(p: Platform, r: any, fields: string[]): Promise<VerifyA
     validTo: r.valid_to ?? null,
     version: r.version,
   };
-  const key = await sealPublicKey(p.db, r.seal_id);
-  const okSig =
-    !!key && verifyData(key.algorithm, key.publicKeyPem, signedRecord(r), Buffer.from(r.record_signature, 'base64'));
-  if (!okSig) return { ...base, status: 'tampered', reason: 'record_signature' };
+  if (!(await recordSignatureOk(p.db, r))) return { ...base, status: 'tampered', reason: 'record_signature' };
   if (r.status === 'revoked' || r.status === 'cancelled')
     return { ...base, status: 'revoked', reason: r.status, statusReason: r.status_reason ?? null };
   if (r.status === 'superseded')
@@ -1547,6 +1577,67 @@ async function answerFor(p: Platform, r: any, fields: string[]): Promise<VerifyA
   if (r.valid_to && r.valid_to < today()) return { ...base, status: 'expired' };
   return { ...base, disclosed: disclosedOf(r, fields) };
 }
+
+/**
+ * Checked record signatures: the key is the SHA-256 of the signed bytes, the signature and the seal,
+ * so a changed row (or signature) is a different key and is checked afresh; only a repeat of
+ * exactly the bytes already verified is answered from memory. Bounded (oldest dropped first).
+ */
+const checkedRecords = new Map<string, boolean>();
+const CHECKED_MAX = 20_000;
+
+async function recordSignatureOk(db: Db, r: any): Promise<boolean> {
+  const bytes = signedRecord(r);
+  const cacheKey = createHash('sha256')
+    .update(bytes)
+    .update('|')
+    .update(r.record_signature)
+    .update('|')
+    .update(r.seal_id)
+    .digest('base64');
+  const hit = checkedRecords.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const key = await sealPublicKey(db, r.seal_id);
+  const ok = !!key && verifyData(key.algorithm, key.publicKeyPem, bytes, Buffer.from(r.record_signature, 'base64'));
+  if (checkedRecords.size >= CHECKED_MAX) checkedRecords.delete(checkedRecords.keys().next().value!);
+  checkedRecords.set(cacheKey, ok);
+  return ok;
+}
+
+/** The columns verification reads (never the PDF), with the type's name and code. */
+const VERIFY_COLUMNS = [
+  'licences.id',
+  'licences.identifier',
+  'licences.type_id',
+  'licences.licence_number',
+  'licences.version',
+  'licences.issuer_code',
+  'licences.issuer_name',
+  'licences.holder_name',
+  'licences.holder_code_hmac',
+  'licences.holder_code_masked',
+  'licences.issue_date',
+  'licences.valid_from',
+  'licences.valid_to',
+  'licences.jurisdiction_code',
+  'licences.data',
+  'licences.disclosure',
+  'licences.status',
+  'licences.status_reason',
+  'licences.seal_id',
+  'licences.record_signature',
+  'licences.pdf_sha256',
+  'licence_types.name as type_name',
+  'licence_types.type_code',
+] as const;
+
+const verifyRow = (db: Db, column: 'licences.identifier' | 'licences.id', value: string) =>
+  db
+    .selectFrom('licences')
+    .innerJoin('licence_types', 'licence_types.id', 'licences.type_id')
+    .select(VERIFY_COLUMNS)
+    .where(column, '=', value)
+    .executeTakeFirst();
 
 /** Public: verifies a licence by its identifier. A malformed identifier (shape or check character) is a 400. */
 export async function verifyByIdentifier(p: Platform, ctx: Ctx, identifier: string): Promise<VerifyAnswer> {
@@ -1558,7 +1649,7 @@ export async function verifyByIdentifier(p: Platform, ctx: Ctx, identifier: stri
       parsed.problem === 'check' ? 'The licence identifier check character is wrong' : 'Malformed licence identifier',
       'identifier',
     );
-  const r = await p.db.selectFrom('licences').selectAll().where('identifier', '=', identifier).executeTakeFirst();
+  const r = await verifyRow(p.db, 'licences.identifier', identifier);
   const answer: VerifyAnswer = r
     ? await answerFor(p, r, r.disclosure ?? [])
     : { status: 'unknown', reason: 'not_found', identifier };
@@ -1601,10 +1692,7 @@ export async function verifyPdf(p: Platform, ctx: Ctx, bytes: Buffer): Promise<V
     // Signed under this node's own root: the record here holds the status. Signed under a trusted
     // node's CA: that node's licence (identifiers may coincide across nodes); its status lives there.
     const ownChain = (res.chain ?? []).some((pem) => pemFingerprint(pem) === pemFingerprint(ca.rootPem));
-    const local =
-      identifier && ownChain
-        ? await p.db.selectFrom('licences').selectAll().where('identifier', '=', identifier).executeTakeFirst()
-        : null;
+    const local = identifier && ownChain ? await verifyRow(p.db, 'licences.identifier', identifier) : null;
     if (local) {
       answer = { ...(await answerFor(p, local, local.disclosure ?? [])), signer, signedAt: res.signedAt ?? null };
       if (res.status === 'expired' && answer.status === 'valid')
@@ -1663,7 +1751,8 @@ export async function verifyShowToken(
       '亮证码已过期，请持证人重新出示',
       'The show code has expired; ask the holder to show it again',
     );
-  const r = await rowById(p.db, t.licence_id);
+  const r = await verifyRow(p.db, 'licences.id', t.licence_id);
+  if (!r) throw notFound('licence', '证照');
   const answer = await answerFor(p, r, t.fields ?? []);
   await p.db.transaction().execute((tx) =>
     writeAudit(tx, ctx, {

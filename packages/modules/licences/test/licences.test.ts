@@ -529,6 +529,17 @@ describe(`licences on ${dbLabel}`, () => {
       status: 'valid',
       signer: { algorithm: 'SM2' },
     });
+    // A retired type issues no more licences; active again, it does.
+    const { id: _id, status: _status, ...typeInput } = permit;
+    const retired = await call(admin, 'PUT', `/licences/types/${permit.id}`, { ...typeInput, status: 'retired' });
+    expect(retired.status, JSON.stringify(retired.body)).toBe(200);
+    expect(retired.body.status).toBe('retired');
+    const refusedRetired = await issue();
+    expect(refusedRetired.status).toBe(400);
+    expect(refusedRetired.body).toMatchObject({ code: 'TYPE_UNKNOWN', field: 'typeId' });
+    expect((await call(admin, 'PUT', `/licences/types/${permit.id}`, { ...typeInput, status: 'active' })).status).toBe(
+      200,
+    );
   });
 
   it("a second node's licence verifies here once its trust list is imported", async () => {
