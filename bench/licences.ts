@@ -40,6 +40,7 @@ import {
   verifyData,
 } from '../packages/modules/licences/src/pki/keys.ts';
 import { BUSINESS_LICENCE_TYPE, RESIDENCE_PERMIT_TYPE } from '../packages/modules/licences/src/seed.ts';
+import { signedRecord } from '../packages/modules/licences/src/service.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -73,59 +74,7 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const load1 = () => round(loadavg()[0]!, 2);
 const fmt = (n: number) => n.toLocaleString('en');
 
-// ---------- the record format the service signs ----------
-
-/**
- * A copy of `signedRecord` and `canonicalJson` in packages/modules/licences/src/service.ts (not
- * exported; as of 2026-12-01). Generated rows are signed over this with the seal's key; the
- * verification route rebuilds the record with the service's own function, so a drift between the two
- * shows as non-valid answers, not as a wrong number.
- */
-function signedRecord(r: {
-  identifier: string;
-  type_id: string;
-  licence_number: string;
-  version: number;
-  issuer_code: string;
-  holder_name: string;
-  holder_code_hmac: string;
-  issue_date: string;
-  valid_from: string;
-  valid_to: string | null;
-  jurisdiction_code: string;
-  data: unknown;
-  pdf_sha256: string;
-}): Buffer {
-  return Buffer.from(
-    JSON.stringify([
-      'yiwang-licence-v1',
-      r.identifier,
-      r.type_id,
-      r.licence_number,
-      r.version,
-      r.issuer_code,
-      r.holder_name,
-      r.holder_code_hmac,
-      r.issue_date,
-      r.valid_from,
-      r.valid_to,
-      r.jurisdiction_code,
-      canonicalJson(typeof r.data === 'string' ? JSON.parse(r.data) : r.data),
-      r.pdf_sha256,
-    ]),
-  );
-}
-
-function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .sort()
-    .filter((k) => o[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(',')}}`;
-}
+// Generated rows are signed over the service's own record format (`signedRecord`, imported).
 
 /** A valid GB 11643 number in 440604 (禅城区), born 1960-01-01 + n·37 days (mod ~40 years). */
 function idNumber(n: number): string {

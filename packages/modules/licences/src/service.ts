@@ -505,7 +505,7 @@ export interface IssueInput {
 }
 
 /** The metadata that the record signature covers (status is not: it changes by revocation). */
-function signedRecord(r: {
+export function signedRecord(r: {
   identifier: string;
   type_id: string;
   licence_number: string;
