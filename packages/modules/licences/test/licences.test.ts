@@ -4,8 +4,14 @@
  * authorised copies; an expired seal refuses to sign; ECERT materials; VC export; trust lists.
  */
 import { DEMO_CITIZENS } from '@yiwang/cases';
-import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  call as apiCall,
+  login as apiLogin,
+  uploadPdf as apiUpload,
+  registerPerson,
+  STAFF_PASSWORD,
+} from '../../../../tests/api.ts';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { FOOD_LICENCE_TYPE } from '../src/seed.ts';
 import { verifyLicenceCredential } from '../src/vc.ts';
@@ -17,44 +23,13 @@ let window01: string;
 let citizen: string;
 let chen: string;
 
-const PASSWORD = 'Yiwang@2026';
-const totp = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
-
-async function login(r: TestRuntime, username: string, password: string, secret?: string): Promise<string> {
-  const res = await r.app.inject({
-    method: 'POST',
-    url: '/api/v1/identity/login',
-    payload: { username, password, ...(secret ? { totp: totp(secret) } : {}), tokenType: 'bearer' },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().token;
-}
-
-async function register(r: TestRuntime, name: string, idNumber: string): Promise<string> {
-  const res = await r.app.inject({
-    method: 'POST',
-    url: '/api/v1/identity/register',
-    payload: { type: 'person', name, idNumber, phone: '13800138000', password: 'Citizen#2026' },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return login(r, idNumber, 'Citizen#2026');
-}
-
-async function call(token: string | null, method: string, url: string, payload?: unknown, r: TestRuntime = rt) {
-  const res = await r.app.inject({
-    method: method as any,
-    url: `/api/v1${url}`,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    ...(payload !== undefined ? { payload: payload as any } : {}),
-  });
-  let body: any = null;
-  try {
-    body = res.body ? JSON.parse(res.body) : null;
-  } catch {
-    body = null;
-  }
-  return { status: res.statusCode, body, raw: res.rawPayload, headers: res.headers };
-}
+const PASSWORD = STAFF_PASSWORD;
+const login = (r: TestRuntime, username: string, password: string, secret?: string) =>
+  apiLogin(r, username, password, secret);
+const register = (r: TestRuntime, name: string, idNumber: string) => registerPerson(r, name, idNumber);
+const call = (token: string | null, method: string, url: string, payload?: unknown, r: TestRuntime = rt) =>
+  apiCall(r, token, method, url, payload);
+const uploadPdf = (token: string) => apiUpload(rt, token);
 
 async function postPdf(bytes: Buffer, r: TestRuntime = rt) {
   const res = await r.app.inject({
@@ -64,25 +39,6 @@ async function postPdf(bytes: Buffer, r: TestRuntime = rt) {
     payload: bytes,
   });
   return { status: res.statusCode, body: res.json() };
-}
-
-async function uploadPdf(token: string): Promise<string> {
-  const boundary = '----yw-licence-test';
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-    ),
-    Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await rt.app.inject({
-    method: 'POST',
-    url: '/api/v1/cases/files',
-    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
 }
 
 const taskCodeOf = async (name: string) =>
