@@ -28,7 +28,8 @@ describe('browser journeys: catalog administration', () => {
     await page.getByRole('link', { name: '事项目录' }).waitFor();
     await page.getByLabel('关键词').fill('spjy');
     await page.getByLabel('关键词').press('Enter');
-    await page.getByRole('link', { name: '食品经营许可' }).click();
+    // exact: 食品经营许可延续 matches the initials too
+    await page.getByRole('link', { name: '食品经营许可', exact: true }).click();
     await page.waitForURL(/\/admin\/catalog\/[0-9A-Z]{31}$/);
     const taskCode = page.url().split('/').pop() as string;
     await page.getByText('当前为第 1 版').waitFor();
