@@ -495,8 +495,13 @@ export async function scheduledSync(p: Platform, ctx: Ctx, payload: { connectorI
 }
 
 /** Query-through: the current values of one key read from the source (null when the source has none). */
-export async function queryThrough(p: Platform, resource: Resource, key: string): Promise<Values | null> {
-  const c = await p.db
+export async function queryThrough(
+  p: Platform,
+  resource: Resource,
+  key: string,
+  db: Db | Tx = p.db,
+): Promise<Values | null> {
+  const c = await db
     .selectFrom('data_connectors')
     .selectAll()
     .where('resource_id', '=', resource.id)

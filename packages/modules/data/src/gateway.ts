@@ -13,6 +13,7 @@ import {
   type Ctx,
   can,
   conflict,
+  type Db,
   dayOf,
   forbidden,
   notFound,
@@ -44,6 +45,10 @@ export interface Grant {
   clientId: string | null;
   /** The applicant an internal call is made for (no-proof services), else null. */
   onBehalfOf?: string | null;
+  /** Run inside this transaction (a call made while filing a case), not in one of its own. */
+  tx?: Tx;
+  /** What an internal call is for (the item and material of a no-proof fulfilment). */
+  tags?: { taskCode: string; material: string; via: 'application' | 'preview' };
 }
 
 function gatewayError(status: number, code: string, zh: string, en: string, field?: string, requestId?: string) {
@@ -265,9 +270,10 @@ export async function standingGrant(
   p: Platform,
   consumerDepartmentId: string,
   resourceCode: string,
+  db: Db | Tx = p.db,
 ): Promise<Grant | null> {
-  const resource = await requireResource(p.db, resourceCode);
-  const r = await p.db
+  const resource = await requireResource(db, resourceCode);
+  const r = await db
     .selectFrom('data_requests')
     .select('id')
     .where('resource_id', '=', resource.id)
@@ -278,7 +284,7 @@ export async function standingGrant(
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
   if (!r) return null;
-  return { request: (await loadRequest(p.db, r.id))!, resource, clientId: null };
+  return { request: (await loadRequest(db, r.id))!, resource, clientId: null };
 }
 
 export const gatewayCtx = (base: Ctx, g: Grant): Ctx => ({
@@ -316,7 +322,7 @@ async function call(
   spec: CallSpec,
   build: (tx: Tx) => Promise<{ body: Record<string, unknown>; rows: number }>,
 ): Promise<Answer> {
-  return p.db.transaction().execute(async (tx) => {
+  const run = async (tx: Tx) => {
     const req = await tx
       .selectFrom('data_requests')
       .select(['status', 'daily_quota', 'rate_per_minute'])
@@ -376,6 +382,9 @@ async function call(
         answer_hash: hash,
         request_uid: ctx.requestId,
         on_behalf_of: g.onBehalfOf ?? null,
+        task_code: g.tags?.taskCode ?? null,
+        material: g.tags?.material ?? null,
+        via: g.tags?.via ?? 'gateway',
       })
       .execute();
     await writeAudit(tx, ctx, {
@@ -391,11 +400,13 @@ async function call(
         fields: spec.fields,
         rows,
         answerHash: hash,
-        ...(g.onBehalfOf ? { onBehalfOf: g.onBehalfOf } : {}),
+        ...(g.onBehalfOf ? { onBehalfOf: 'applicant' } : {}),
+        ...(g.tags ? { taskCode: g.tags.taskCode, material: g.tags.material, via: g.tags.via } : {}),
       },
     });
     return { bytes, hash, body: full };
-  });
+  };
+  return g.tx ? run(g.tx) : p.db.transaction().execute(run);
 }
 
 const grantedFields = (g: Grant) => g.request.grantedFields ?? [];
@@ -467,12 +478,13 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput)
   if (!input.key && !input.filter)
     throw badRequest('KEY_OR_FILTER', '请按主键或条件查询', 'Query by key or by filter', 'key');
   requireGranted(g, Object.keys(input.filter ?? {}), 'filter');
-  const [levels, rules] = await Promise.all([listLevels(p.db), listMaskRules(p.db)]);
+  const db = g.tx ?? p.db;
+  const [levels, rules] = [await listLevels(db), await listMaskRules(db)];
   const page = input.page ?? 1;
   const pageSize = input.pageSize ?? 20;
   const live =
-    input.key && (await hasQueryThrough(p.db, g.resource.id))
-      ? await queryThrough(p, g.resource, input.key)
+    input.key && (await hasQueryThrough(db, g.resource.id))
+      ? await queryThrough(p, g.resource, input.key, db)
       : undefined;
   const mctx = {
     levels,
@@ -578,7 +590,10 @@ export async function predicate(
     throw badRequest('INVALID_VALUE', 'in 须给出列表', 'in needs a list', 'value');
   if (input.op === 'within' && (typeof input.value !== 'string' || !divisionLevel(input.value)))
     throw badRequest('INVALID_VALUE', 'within 须给出行政区划代码', 'within needs a division code', 'value');
-  const live = (await hasQueryThrough(p.db, g.resource.id)) ? await queryThrough(p, g.resource, input.key) : undefined;
+  const db = g.tx ?? p.db;
+  const live = (await hasQueryThrough(db, g.resource.id))
+    ? await queryThrough(p, g.resource, input.key, db)
+    : undefined;
   return call(p, ctx, g, { kind: 'predicate', fields: [input.field], key: input.key }, async (tx) => {
     let values: Values | null;
     if (live !== undefined) values = live;
@@ -614,7 +629,7 @@ export async function aggregate(
     if (!f || (f.type !== 'integer' && f.type !== 'number'))
       throw badRequest('NOT_NUMERIC', '只能汇总数值型数据项', 'Only numeric fields can be summed', 'field');
   }
-  const levels = await listLevels(p.db);
+  const levels = await listLevels(g.tx ?? p.db);
   const identifying = Object.keys(filter).some((n) => {
     const f = g.resource.fields.find((x) => x.name === n);
     return !!f && isSealed(f, levels);

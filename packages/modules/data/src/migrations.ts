@@ -241,4 +241,12 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0064_data_no_proof': {
+    async up(db) {
+      await sql`
+        alter table data_calls add column task_code text, add column material text, add column via text not null default 'gateway';
+        create index data_calls_task on data_calls (task_code) where task_code is not null;
+      `.execute(db);
+    },
+  },
 };

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import * as catalog from './catalog.ts';
 import * as connectors from './connectors.ts';
 import * as gw from './gateway.ts';
+import * as noProof from './no-proof.ts';
 import * as quality from './quality.ts';
 import {
   ConnectorBody,
@@ -291,5 +292,31 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
       },
     },
     (req) => gw.answerObjection(platform, requestCtx(req), req.params.id, req.body),
+  );
+
+  // ----- no-proof services (免证明) -----
+  noProof.registerNoProof(platform);
+  app.post(
+    '/no-proof/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'What the platform fetches for the signed-in applicant for a SHARED_DATA material (audited gateway call)',
+        body: Type.Object(
+          {
+            taskCode: Type.String({ minLength: 1, maxLength: 64 }),
+            material: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => noProof.preview(platform, requestCtx(req), req.body),
+  );
+  app.get(
+    '/no-proof/savings',
+    { schema: { tags, summary: 'Materials and visits saved per item by shared data' } },
+    () => noProof.savings(platform),
   );
 }

@@ -293,6 +293,8 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
     purpose: '高龄津贴、最低生活保障等民政事项办理中核验申请人户籍（免提交户籍证明）',
     legalBasis: '《广东省老年人权益保障条例》；《社会救助暂行办法》第十一条',
     fields: ['id_number', 'name', 'birth_date', 'address', 'residence_division'],
+    // 高龄津贴 needs the exact name and birth date (age); the rest stays masked by grade.
+    clearFields: ['name', 'birth_date'],
     periodFrom: dayOf(new Date()),
     periodTo: `${new Date().getFullYear() + 3}-12-31`,
     expectedVolume: 20000,

@@ -1,0 +1,176 @@
+/** 免证明: a material fetched from the population library instead of being uploaded. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POPULATION_CODE } from '../src/seed.ts';
+import { DataTest } from './helpers.ts';
+
+let t: DataTest;
+let citizen: string;
+let outsider: string;
+let taskCode: string;
+const CHEN = { name: '陈美玲', idNumber: '440604198803121022', phone: '13800001001' };
+
+async function register(name: string, idNumber: string, phone: string) {
+  const r = await t.call(null, 'POST', '/api/v1/identity/register', {
+    type: 'person',
+    name,
+    idNumber,
+    phone,
+    password: 'Citizen#2026',
+  });
+  expect(r.status, r.raw).toBe(201);
+  return t.login(idNumber, 'Citizen#2026');
+}
+
+async function uploadPdf(token: string): Promise<string> {
+  const boundary = '----yw-data-boundary';
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    ),
+    Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await t.rt.app.inject({
+    method: 'POST',
+    url: '/api/v1/cases/files',
+    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+async function apply(token: string, residence: Record<string, unknown>, who = CHEN) {
+  return t.call(token, 'POST', '/api/v1/cases', {
+    taskCode,
+    formData: {
+      applicantName: who.name,
+      idNumber: who.idNumber,
+      phone: who.phone,
+      birthDate: '1988-03-12',
+      bankAccount: '6222020000000000',
+    },
+    materials: [
+      { name: '高龄津贴申请表', fileIds: [await uploadPdf(token)] },
+      { name: '申请人身份证', fileIds: [await uploadPdf(token)] },
+      { name: '户籍证明', ...residence },
+      { name: '银行账户信息', fileIds: [await uploadPdf(token)] },
+    ],
+    submit: true,
+  });
+}
+
+beforeAll(async () => {
+  t = await DataTest.start();
+  const items = await t.call(null, 'GET', `/api/v1/catalog/items?q=${encodeURIComponent('高龄津贴申领')}`);
+  taskCode = items.body.items.find((i: any) => i.name === '高龄津贴申领').taskCode;
+  citizen = await register(CHEN.name, CHEN.idNumber, CHEN.phone);
+  outsider = await register('赵京生', '11010519491231002X', '13900002000');
+});
+afterAll(() => t?.close());
+
+describe('no-proof (免证明) with SHARED_DATA', () => {
+  it('previews for the applicant what the platform fetches, with the form pre-filled from fields seen in clear', async () => {
+    const r = await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' });
+    expect(r.status, r.raw).toBe(200);
+    expect(r.body).toMatchObject({
+      satisfied: true,
+      found: true,
+      resourceCode: POPULATION_CODE,
+      provider: '佛山市公安局',
+      predicate: { field: 'residence_division', op: 'within', value: '440600', result: true },
+      prefill: { applicantName: '陈美玲', birthDate: '1988-03-12' },
+    });
+    expect(r.body.shown).toEqual([
+      { field: 'name', label: '姓名', value: '陈美玲' },
+      { field: 'birth_date', label: '出生日期', value: '1988-03-12' },
+      { field: 'address', label: '户籍地址', value: '广东省佛山市禅城区' },
+    ]);
+    expect(r.body.answerHashes).toHaveLength(2);
+    const calls = await t.rt.platform.db.selectFrom('data_calls').selectAll().where('via', '=', 'preview').execute();
+    expect(calls.map((c: any) => c.answer_hash).sort()).toEqual([...r.body.answerHashes].sort());
+  });
+
+  it('fulfils the material at application from the gateway and keeps the evidence on the case instead of an upload', async () => {
+    const r = await apply(citizen, {});
+    expect(r.status, r.raw).toBe(201);
+    const caseId = r.body.case.id;
+    const mat = r.body.case.materials.find((m: any) => m.name === '户籍证明');
+    expect(mat).toMatchObject({ fulfilment: 'SHARED_DATA', status: 'provided', files: [] });
+    expect(mat.evidence).toMatchObject({
+      kind: 'SHARED_DATA',
+      resource: POPULATION_CODE,
+      provider: '佛山市公安局',
+      result: true,
+      fields: ['姓名', '出生日期', '户籍地址'],
+    });
+    expect(mat.evidence.requestId).toBeTruthy();
+    expect(mat.evidence.answerHashes).toHaveLength(2);
+    // The evidence holds no personal values, and each hash is a recorded, audited gateway call.
+    expect(JSON.stringify(mat.evidence)).not.toContain('陈美玲');
+    const calls = await t.rt.platform.db
+      .selectFrom('data_calls')
+      .selectAll()
+      .where('via', '=', 'application')
+      .execute();
+    expect(calls.map((c: any) => c.answer_hash).sort()).toEqual([...mat.evidence.answerHashes].sort());
+    expect(calls.every((c: any) => c.request_uid === mat.evidence.requestId && c.task_code === taskCode)).toBe(true);
+    const audit = await t.rt.platform.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'data.gateway.predicate')
+      .execute();
+    expect(
+      audit.some(
+        (a: any) =>
+          a.detail.answerHash === mat.evidence.answerHashes[0] || a.detail.answerHash === mat.evidence.answerHashes[1],
+      ),
+    ).toBe(true);
+    const stored = await t.rt.platform.db
+      .selectFrom('cases')
+      .select('materials')
+      .where('id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.materials)).toContain('SHARED_DATA');
+    const saved = await t.call(null, 'GET', '/no-proof/savings');
+    expect(saved.body.items).toEqual([
+      expect.objectContaining({
+        taskCode,
+        name: '高龄津贴申领',
+        materialsSaved: 1,
+        visitsSaved: 1,
+        materials: [{ name: '户籍证明', saved: 1 }],
+      }),
+    ]);
+  });
+
+  it('refuses the material when shared data cannot prove it, changing nothing; an upload is accepted instead', async () => {
+    const before = await t.rt.platform.db.selectFrom('cases').select('id').execute();
+    const callsBefore = await t.rt.platform.db.selectFrom('data_calls').select('id').execute();
+    const r = await apply(outsider, {}, { name: '赵京生', idNumber: '11010519491231002X', phone: '13900002000' });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: 'SHARED_DATA_NOT_SATISFIED', field: 'materials.户籍证明' });
+    expect(await t.rt.platform.db.selectFrom('cases').select('id').execute()).toHaveLength(before.length);
+    expect(await t.rt.platform.db.selectFrom('data_calls').select('id').execute()).toHaveLength(callsBefore.length);
+    const upload = await apply(
+      outsider,
+      { fulfilment: 'UPLOAD', fileIds: [await uploadPdf(outsider)] },
+      { name: '赵京生', idNumber: '11010519491231002X', phone: '13900002000' },
+    );
+    expect(upload.status, upload.raw).toBe(201);
+  });
+
+  it('stops fetching once the standing grant is revoked', async () => {
+    const civil = await t.login('data_police');
+    const reqs = await t.call(civil, 'GET', '/requests?side=provider&status=granted');
+    const g = reqs.body.items.find((i: any) => i.resourceCode === POPULATION_CODE);
+    const rev = await t.call(civil, 'POST', `/requests/${g.id}/revoke`, {
+      reason: '演示撤销',
+      expectedVersion: g.version,
+    });
+    expect(rev.status, rev.raw).toBe(200);
+    const r = await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' });
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('SHARED_DATA_UNAVAILABLE');
+  });
+});
