@@ -3,7 +3,7 @@
  * chainer links committed records in order, and verification catches removed links, altered
  * records and records that bypassed the chain.
  */
-import { chainPending, systemCtx, verifyAuditChain, writeAudit } from '@yiwang/platform';
+import { chainPending, systemCtx, verifyAuditChain, writeAudit, writeAuditGrouped } from '@yiwang/platform';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../tests/harness.ts';
@@ -55,6 +55,24 @@ describe(`audit chain on ${dbLabel}`, () => {
       .execute();
     expect(rolled).toHaveLength(0);
     expect(await chainPending(rt.platform.db)).toBe(0);
+  });
+
+  it('group-commits standalone records: each is stored when its promise resolves, and chained', async () => {
+    const ctx = systemCtx('audit-group-test');
+    const before = await count('audit_log');
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        writeAuditGrouped(rt.platform.db, ctx, { action: 'test.grouped', objectId: String(i) }),
+      ),
+    );
+    expect(await count('audit_log')).toBe(before + 60);
+    const ids = await rt.platform.db
+      .selectFrom('audit_log')
+      .select('object_id')
+      .where('action', '=', 'test.grouped')
+      .execute();
+    expect(new Set(ids.map((r: any) => r.object_id)).size).toBe(60);
+    expect(await verifyAuditChain(rt.platform.db)).toMatchObject({ ok: true });
   });
 
   it('catches a record that bypassed the chain', async () => {

@@ -140,6 +140,83 @@ export async function writeAudit(tx: Tx | Db, ctx: Ctx, entry: AuditEntry): Prom
   await tx.insertInto('audit_pending').values({ seq: inserted.seq }).execute();
 }
 
+interface QueuedAudit {
+  ctx: Ctx;
+  entry: AuditEntry;
+  at: string;
+  done: (err?: unknown) => void;
+}
+
+class AuditGroup {
+  private queue: QueuedAudit[] = [];
+  private flushing: Promise<void> | null = null;
+  constructor(private readonly db: Db) {}
+
+  add(ctx: Ctx, entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ctx, entry, at: new Date().toISOString(), done: (err) => (err ? reject(err) : resolve()) });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the requests of this turn of the event loop join the batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await this.db.transaction().execute(async (tx) => {
+          const rows = await tx
+            .insertInto('audit_log')
+            .values(
+              batch.map(({ ctx, entry, at }) => ({
+                at,
+                actor_id: ctx.caller.accountId,
+                actor_name: ctx.caller.name,
+                action: entry.action,
+                object_type: entry.objectType ?? null,
+                object_id: entry.objectId ?? null,
+                outcome: entry.outcome ?? 'success',
+                request_id: ctx.requestId,
+                source_ip: ctx.ip,
+                detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+                prev_hash: null,
+                hash: null,
+              })),
+            )
+            .returning('seq')
+            .execute();
+          await tx
+            .insertInto('audit_pending')
+            .values(rows.map((r) => ({ seq: r.seq })))
+            .execute();
+        });
+        for (const q of batch) q.done();
+      } catch (err) {
+        for (const q of batch) q.done(err);
+      }
+    }
+    this.flushing = null;
+  }
+}
+
+const groups = new WeakMap<Db, AuditGroup>();
+
+/**
+ * Records a standalone audit entry (one that belongs to no other write, e.g. a public
+ * verification) and resolves once it is committed: concurrent callers share one transaction and
+ * one commit (group commit), so the record is durable before the answer is sent, as with
+ * `writeAudit`, without a commit per request.
+ */
+export function writeAuditGrouped(db: Db, ctx: Ctx, entry: AuditEntry): Promise<void> {
+  let g = groups.get(db);
+  if (!g) {
+    g = new AuditGroup(db);
+    groups.set(db, g);
+  }
+  return g.add(ctx, entry);
+}
+
 /**
  * Links committed, not yet chained records into the hash chain (oldest first), at most `limit`,
  * under the chain head's lock; answers how many. Another process chaining at the same moment

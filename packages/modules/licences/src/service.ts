@@ -28,6 +28,7 @@ import {
   type Tx,
   unseal,
   writeAudit,
+  writeAuditGrouped,
 } from '@yiwang/platform';
 import {
   checkCreditCode,
@@ -45,7 +46,7 @@ import { sealSvg } from './pdf/seal.ts';
 import { signPdf } from './pdf/sign.ts';
 import { verifyPdfSignature } from './pdf/verify.ts';
 import { certificateInfo, issueSealCertificate } from './pki/ca.ts';
-import { generateKeyPair, type SealAlgorithm, signData, verifyData } from './pki/keys.ts';
+import { generateKeyPair, publicKeyVerifier, type SealAlgorithm, signData } from './pki/keys.ts';
 import {
   DISCLOSABLE,
   type Disclosable,
@@ -276,7 +277,10 @@ interface SigningSeal {
   picturePng: Buffer | null;
 }
 
-const sealKeyCache = new Map<string, { publicKeyPem: string; algorithm: SealAlgorithm }>();
+const sealKeyCache = new Map<
+  string,
+  { publicKeyPem: string; algorithm: SealAlgorithm; verify: (data: Uint8Array, sig: Uint8Array) => boolean }
+>();
 
 /**
  * The department's seal that may sign now: active, within its validity (and its certificate's).
@@ -327,8 +331,12 @@ async function sealPublicKey(db: Db, sealId: string) {
       .where('id', '=', sealId)
       .executeTakeFirst();
     if (!r) return null;
-    k = { publicKeyPem: r.public_key_pem, algorithm: r.algorithm };
-    sealKeyCache.set(sealId, k);
+    k = {
+      publicKeyPem: r.public_key_pem,
+      algorithm: r.algorithm,
+      verify: publicKeyVerifier(r.algorithm, r.public_key_pem),
+    };
+    sealKeyCache.set(sealId, k!);
   }
   return k;
 }
@@ -1598,7 +1606,7 @@ async function recordSignatureOk(db: Db, r: any): Promise<boolean> {
   const hit = checkedRecords.get(cacheKey);
   if (hit !== undefined) return hit;
   const key = await sealPublicKey(db, r.seal_id);
-  const ok = !!key && verifyData(key.algorithm, key.publicKeyPem, bytes, Buffer.from(r.record_signature, 'base64'));
+  const ok = !!key && key.verify(bytes, Buffer.from(r.record_signature, 'base64'));
   if (checkedRecords.size >= CHECKED_MAX) checkedRecords.delete(checkedRecords.keys().next().value!);
   checkedRecords.set(cacheKey, ok);
   return ok;
@@ -1653,14 +1661,12 @@ export async function verifyByIdentifier(p: Platform, ctx: Ctx, identifier: stri
   const answer: VerifyAnswer = r
     ? await answerFor(p, r, r.disclosure ?? [])
     : { status: 'unknown', reason: 'not_found', identifier };
-  await p.db.transaction().execute((tx) =>
-    writeAudit(tx, ctx, {
-      action: 'licences.verify.identifier',
-      objectType: 'licence',
-      objectId: r?.id ?? null,
-      detail: { identifier, status: answer.status },
-    }),
-  );
+  await writeAuditGrouped(p.db, ctx, {
+    action: 'licences.verify.identifier',
+    objectType: 'licence',
+    objectId: r?.id ?? null,
+    detail: { identifier, status: answer.status },
+  });
   return answer;
 }
 
@@ -1710,14 +1716,12 @@ export async function verifyPdf(p: Platform, ctx: Ctx, bytes: Buffer): Promise<V
       };
     }
   }
-  await p.db.transaction().execute((tx) =>
-    writeAudit(tx, ctx, {
-      action: 'licences.verify.pdf',
-      objectType: 'licence',
-      objectId: null,
-      detail: { identifier: identifier ?? null, status: answer.status, sha256: sha256(bytes) },
-    }),
-  );
+  await writeAuditGrouped(p.db, ctx, {
+    action: 'licences.verify.pdf',
+    objectType: 'licence',
+    objectId: null,
+    detail: { identifier: identifier ?? null, status: answer.status, sha256: sha256(bytes) },
+  });
   return answer;
 }
 
@@ -1754,14 +1758,12 @@ export async function verifyShowToken(
   const r = await verifyRow(p.db, 'licences.id', t.licence_id);
   if (!r) throw notFound('licence', '证照');
   const answer = await answerFor(p, r, t.fields ?? []);
-  await p.db.transaction().execute((tx) =>
-    writeAudit(tx, ctx, {
-      action: 'licences.verify.show',
-      objectType: 'licence',
-      objectId: r.id,
-      detail: { status: answer.status },
-    }),
-  );
+  await writeAuditGrouped(p.db, ctx, {
+    action: 'licences.verify.show',
+    objectType: 'licence',
+    objectId: r.id,
+    detail: { status: answer.status },
+  });
   return { ...answer, expiresAt: new Date(t.expires_at).toISOString() };
 }
 

@@ -14,6 +14,7 @@ import {
   pemToDer,
   publicKeyAlgorithm,
   publicKeyFromPrivate,
+  publicKeyVerifier,
   SEAL_ALGORITHMS,
   signData,
   verifyData,
@@ -309,4 +310,25 @@ describe('certificateInfo', () => {
     expect(x.subject).toContain('CN=佛山市禅城区市场监督管理局');
     expect(new Date(x.validTo).toISOString()).toBe(notAfter.toISOString());
   });
+});
+
+describe('publicKeyVerifier (key parsed once)', () => {
+  it.each(['ED25519', 'P256', 'SM2'] as const)(
+    '%s: agrees with verifyData, refuses changed data, another key and junk',
+    (alg) => {
+      const k = generateKeyPair(alg);
+      const other = generateKeyPair(alg);
+      const data = Buffer.from('yiwang-licence-v1 记录签名 '.repeat(10));
+      const sig = signData(alg, k.privateKeyPem, data);
+      const v = publicKeyVerifier(alg, k.publicKeyPem);
+      expect(v(data, sig)).toBe(true);
+      expect(v(data, sig)).toBe(verifyData(alg, k.publicKeyPem, data, sig));
+      const changed = Buffer.from(data);
+      changed[3] = changed[3]! ^ 1;
+      expect(v(changed, sig)).toBe(false);
+      expect(publicKeyVerifier(alg, other.publicKeyPem)(data, sig)).toBe(false);
+      expect(v(data, Buffer.from('not a signature'))).toBe(false);
+      expect(publicKeyVerifier(alg, 'not a key')(data, sig)).toBe(false);
+    },
+  );
 });
