@@ -48,6 +48,8 @@ const IssueLicencePage = lazy(() => import('./pages/licences/IssueLicence.tsx'))
 const SealsPage = lazy(() => import('./pages/licences/AdminSeals.tsx'));
 const LicenceTypesPage = lazy(() => import('./pages/licences/AdminTypes.tsx'));
 const TrustListPage = lazy(() => import('./pages/licences/AdminTrust.tsx'));
+const DataPage = lazy(() => import('./pages/data/DataPage.tsx'));
+const DataResourcePage = lazy(() => import('./pages/data/ResourceDetail.tsx'));
 
 function NotFound() {
   const t = useT();
@@ -217,6 +219,22 @@ export function App() {
             element={
               <RequireAuth staff>
                 <StaffLicenceDetailPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="data"
+            element={
+              <RequireAuth staff>
+                <DataPage />
+              </RequireAuth>
+            }
+          />
+          <Route
+            path="data/resources/:id"
+            element={
+              <RequireAuth staff>
+                <DataResourcePage />
               </RequireAuth>
             }
           />

@@ -1,6 +1,7 @@
 import { en as applyEn } from './parts/apply.ts';
 import { en as bundlesEn } from './parts/bundles.ts';
 import { en as catalogAdminEn } from './parts/catalogAdmin.ts';
+import { en as dataEn } from './parts/data.ts';
 import { en as licencesEn } from './parts/licences.ts';
 import { en as onestopEn } from './parts/onestop.ts';
 import { en as workbenchEn } from './parts/workbench.ts';
@@ -13,6 +14,7 @@ const base: Omit<
   | keyof typeof workbenchEn
   | keyof typeof catalogAdminEn
   | keyof typeof licencesEn
+  | keyof typeof dataEn
   | keyof typeof onestopEn
   | keyof typeof bundlesEn
 > = {
@@ -357,4 +359,5 @@ export const en: typeof zh = {
   ...onestopEn,
   ...bundlesEn,
   ...licencesEn,
+  ...dataEn,
 };

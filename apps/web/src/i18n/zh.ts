@@ -2,6 +2,7 @@
 import { zh as applyZh } from './parts/apply.ts';
 import { zh as bundlesZh } from './parts/bundles.ts';
 import { zh as catalogAdminZh } from './parts/catalogAdmin.ts';
+import { zh as dataZh } from './parts/data.ts';
 import { zh as licencesZh } from './parts/licences.ts';
 import { zh as onestopZh } from './parts/onestop.ts';
 import { zh as workbenchZh } from './parts/workbench.ts';
@@ -330,6 +331,15 @@ const base = {
   'services.unit5': '个月',
 };
 
-export const zh = { ...base, ...applyZh, ...workbenchZh, ...catalogAdminZh, ...onestopZh, ...bundlesZh, ...licencesZh };
+export const zh = {
+  ...base,
+  ...applyZh,
+  ...workbenchZh,
+  ...catalogAdminZh,
+  ...onestopZh,
+  ...bundlesZh,
+  ...licencesZh,
+  ...dataZh,
+};
 
 export type Messages = typeof zh;

@@ -2,13 +2,14 @@ import { DownOutlined, UserOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, Dropdown, Layout, Menu, Select, Switch } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import type { Lang } from '../api.ts';
-import { adminSectionsOf, useMe, useSignOut } from '../auth.tsx';
+import { adminSectionsOf, hasPermission, useMe, useSignOut } from '../auth.tsx';
 import { usePrefs } from '../i18n/index.tsx';
 import { NotificationBell } from '../pages/notifications/Bell.tsx';
 
 function topKey(pathname: string): string {
   if (pathname.startsWith('/workbench')) return '/workbench';
   if (pathname.startsWith('/admin')) return '/admin';
+  if (pathname.startsWith('/data')) return '/data';
   if (pathname.startsWith('/account')) return '/account';
   if (pathname.startsWith('/my/cases')) return '/my/cases';
   if (pathname.startsWith('/my/licences')) return '/my/licences';
@@ -31,6 +32,9 @@ export function AppLayout() {
   const navItems = [
     { key: '/', label: <Link to="/">{t('nav.portal')}</Link> },
     ...(isStaff ? [{ key: '/workbench', label: <Link to="/workbench">{t('nav.workbench')}</Link> }] : []),
+    ...(isStaff && hasPermission(me.data, ['data.'])
+      ? [{ key: '/data', label: <Link to="/data">{t('data.nav')}</Link> }]
+      : []),
     ...(canAdmin && !elder ? [{ key: '/admin', label: <Link to="/admin">{t('nav.admin')}</Link> }] : []),
     ...(account && !isStaff ? [{ key: '/my/cases', label: <Link to="/my/cases">{t('apply.nav.myCases')}</Link> }] : []),
     ...(account && !isStaff

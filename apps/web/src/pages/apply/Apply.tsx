@@ -318,6 +318,12 @@ export default function ApplyPage() {
             values={values}
             setValues={setValues}
             errors={matErrors}
+            onPrefill={(fetched) =>
+              setFormData({
+                ...fetched,
+                ...Object.fromEntries(Object.entries(currentFormData()).filter(([, v]) => v !== undefined && v !== '')),
+              })
+            }
             onTouched={(name) =>
               setMatErrors((m) => {
                 if (!m[name]) return m;

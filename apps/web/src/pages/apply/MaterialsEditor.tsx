@@ -3,6 +3,7 @@ import { Button, Card, Checkbox, Space, Tag, Typography, Upload, type UploadFile
 import { type Dispatch, type SetStateAction, useState } from 'react';
 import { errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
+import { SharedDataMaterial } from '../data/SharedDataMaterial.tsx';
 import { EcertMaterial } from '../licences/Ecert.tsx';
 import {
   type FileMeta,
@@ -29,10 +30,22 @@ interface Props {
   /** Notes per material (e.g. from a supplement notice). */
   notes?: Record<string, string | null | undefined>;
   disabled?: boolean;
+  /** SHARED_DATA materials hand over form values fetched for the applicant (免证明 pre-fill). */
+  onPrefill?: (values: Record<string, unknown>) => void;
 }
 
 /** The materials of an item, each by its fulfilment: UPLOAD → file upload, COMMITMENT → a commitment checkbox. */
-export function MaterialsEditor({ taskCode, materials, values, setValues, errors, onTouched, notes, disabled }: Props) {
+export function MaterialsEditor({
+  taskCode,
+  materials,
+  values,
+  setValues,
+  errors,
+  onTouched,
+  notes,
+  disabled,
+  onPrefill,
+}: Props) {
   const { t } = usePrefs();
   if (!materials.length) return <Typography.Paragraph>{t('apply.noMaterials')}</Typography.Paragraph>;
   const update = (name: string, fn: (v: MaterialValue) => MaterialValue) => {
@@ -116,6 +129,25 @@ export function MaterialsEditor({ taskCode, materials, values, setValues, errors
                 hasFiles={(values[m.name] ?? EMPTY).files.length > 0}
                 disabled={disabled}
                 onChange={(ref) => update(m.name, (v) => ({ ...v, ref }))}
+                upload={
+                  <UploadMaterial
+                    taskCode={taskCode}
+                    material={m}
+                    files={(values[m.name] ?? EMPTY).files}
+                    disabled={disabled}
+                    onFiles={(fn) => update(m.name, (v) => ({ ...v, files: fn(v.files) }))}
+                  />
+                }
+              />
+            ) : m.fulfilment === 'SHARED_DATA' ? (
+              <SharedDataMaterial
+                taskCode={taskCode}
+                name={m.name}
+                value={(values[m.name] ?? EMPTY).shared === true}
+                hasFiles={(values[m.name] ?? EMPTY).files.length > 0}
+                disabled={disabled}
+                onChange={(shared) => update(m.name, (v) => ({ ...v, shared }))}
+                onPrefill={onPrefill}
                 upload={
                   <UploadMaterial
                     taskCode={taskCode}

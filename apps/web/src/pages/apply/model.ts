@@ -115,6 +115,8 @@ export interface MaterialValue {
   commitment: boolean;
   /** ECERT: the chosen licence identifier. */
   ref?: string | null;
+  /** SHARED_DATA: the platform fetched data that satisfies the material (免证明). */
+  shared?: boolean;
 }
 export type MaterialValues = Record<string, MaterialValue>;
 
@@ -171,7 +173,15 @@ export function materialsInput(guide: GuideMaterial[], values: MaterialValues, o
     if (m.fulfilment === 'COMMITMENT' && v.commitment)
       out.push({ name: m.name, fulfilment: 'COMMITMENT', commitment: true });
     else if (m.fulfilment === 'ECERT' && v.ref) out.push({ name: m.name, fulfilment: 'ECERT', ref: v.ref });
-    else if ((m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT' || m.fulfilment === 'ECERT') && v.files.length)
+    else if (m.fulfilment === 'SHARED_DATA' && v.shared && !v.files.length)
+      out.push({ name: m.name, fulfilment: 'SHARED_DATA' });
+    else if (
+      (m.fulfilment === 'UPLOAD' ||
+        m.fulfilment === 'COMMITMENT' ||
+        m.fulfilment === 'ECERT' ||
+        m.fulfilment === 'SHARED_DATA') &&
+      v.files.length
+    )
       out.push({ name: m.name, fulfilment: 'UPLOAD', fileIds: v.files.map((f) => f.id) });
   }
   return out;
@@ -195,10 +205,11 @@ export function valuesFromCase(materials: CaseMaterial[] | undefined): MaterialV
 export function missingMaterials(guide: GuideMaterial[], values: MaterialValues, names?: Set<string>): string[] {
   return guide
     .filter((m) => (names ? names.has(m.name) : m.required))
-    .filter((m) => m.fulfilment === 'UPLOAD' || m.fulfilment === 'COMMITMENT' || m.fulfilment === 'ECERT')
+    .filter((m) => ['UPLOAD', 'COMMITMENT', 'ECERT', 'SHARED_DATA'].includes(m.fulfilment))
     .filter((m) => {
       const v = values[m.name];
       if (m.fulfilment === 'ECERT') return !v?.ref && !v?.files.length;
+      if (m.fulfilment === 'SHARED_DATA') return !v?.shared && !v?.files.length;
       return m.fulfilment === 'UPLOAD' ? !v?.files.length : !v?.commitment && !v?.files.length;
     })
     .map((m) => m.name);
