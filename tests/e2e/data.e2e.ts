@@ -59,6 +59,10 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     await page.getByText('申请已提交').waitFor();
     await page.getByRole('button', { name: '查看办件详情' }).click();
     await page.waitForURL(/\/my\/cases\/[0-9a-f-]{36}$/);
+    // The case shows the evidence instead of an upload.
+    const evidence = page.getByTestId('shared-data-evidence');
+    await evidence.getByText('由“人口基础信息”（佛山市公安局）共享数据提供').waitFor();
+    await evidence.getByText(/户籍地区划代码 within 440600/).waitFor();
     const id = page.url().split('/').pop()!;
     const row = await j.rt.platform.db
       .selectFrom('cases')

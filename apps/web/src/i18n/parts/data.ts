@@ -169,6 +169,10 @@ export const zh = {
   'data.op.lt': '小于',
   'data.op.lte': '不大于',
   'data.op.exists': '存在',
+  'data.evidence.from': '由“{resource}”（{provider}）共享数据提供',
+  'data.evidence.fields': '获取数据项：{fields}',
+  'data.evidence.at': '查询时间：{at}',
+  'data.evidence.requestId': '请求编号 {id}',
 };
 
 export const en: typeof zh = {
@@ -344,4 +348,8 @@ export const en: typeof zh = {
   'data.op.lt': 'is below',
   'data.op.lte': 'is at most',
   'data.op.exists': 'exists',
+  'data.evidence.from': 'Provided by shared data of “{resource}” ({provider})',
+  'data.evidence.fields': 'Fields fetched: {fields}',
+  'data.evidence.at': 'Fetched at {at}',
+  'data.evidence.requestId': 'Request {id}',
 };

@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
 import { RatingPanel } from '../cases/RatingPanel.tsx';
+import { isSharedDataEvidence, SharedDataEvidenceView } from '../data/SharedDataEvidence.tsx';
 import { CaseLicence, EcertEvidenceView } from '../licences/Ecert.tsx';
 import { isEcertEvidence } from '../licences/model.ts';
 import { CaseTimeline } from './CaseTimeline.tsx';
@@ -343,6 +344,9 @@ function MaterialsTable({ materials }: { materials: CaseMaterial[] }) {
           render: (_: unknown, m) => (
             <Space direction="vertical" size={0}>
               {m.fulfilment === 'ECERT' && isEcertEvidence(m.evidence) ? <EcertEvidenceView e={m.evidence} /> : null}
+              {m.fulfilment === 'SHARED_DATA' && isSharedDataEvidence(m.evidence) ? (
+                <SharedDataEvidenceView e={m.evidence} />
+              ) : null}
               {(m.files ?? []).map((f) => (
                 <a key={f.id} href={`/api/v1/cases/files/${encodeURIComponent(f.id)}`} target="_blank" rel="noreferrer">
                   {f.name}（{fileSize(f.size)}）

@@ -23,6 +23,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { hasPermission, Loading, useMe } from '../../auth.tsx';
 import { type MessageKey, type TFunction, usePrefs } from '../../i18n/index.tsx';
+import { isSharedDataEvidence, SharedDataEvidenceView } from '../data/SharedDataEvidence.tsx';
 import { CaseLicence, EcertEvidenceView } from '../licences/Ecert.tsx';
 import { isEcertEvidence } from '../licences/model.ts';
 import { CaseActions } from './CaseActions.tsx';
@@ -501,6 +502,8 @@ function Materials({ c }: { c: CaseView }) {
             render: (_: unknown, m) =>
               m.fulfilment === 'ECERT' && isEcertEvidence(m.evidence) ? (
                 <EcertEvidenceView e={m.evidence} />
+              ) : m.fulfilment === 'SHARED_DATA' && isSharedDataEvidence(m.evidence) ? (
+                <SharedDataEvidenceView e={m.evidence} />
               ) : m.files?.length ? (
                 <Space orientation="vertical" size={4}>
                   {m.files.map((f) => (

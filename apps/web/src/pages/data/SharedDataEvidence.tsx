@@ -1,0 +1,47 @@
+import { DatabaseOutlined } from '@ant-design/icons';
+import { Space, Tag, Typography } from 'antd';
+import { usePrefs } from '../../i18n/index.tsx';
+
+export interface SharedDataEvidence {
+  kind: 'SHARED_DATA';
+  at?: string;
+  requestId?: string;
+  resource?: string;
+  resourceName?: string;
+  provider?: string;
+  answerHashes?: string[];
+  fields?: string[];
+  check?: string;
+  result?: boolean;
+}
+
+export const isSharedDataEvidence = (e: unknown): e is SharedDataEvidence =>
+  !!e && typeof e === 'object' && (e as { kind?: unknown }).kind === 'SHARED_DATA';
+
+/** The evidence of a SHARED_DATA material on a case (免证明), shown instead of files. */
+export function SharedDataEvidenceView({ e }: { e: SharedDataEvidence }) {
+  const { t } = usePrefs();
+  return (
+    <Space direction="vertical" size={2} data-testid="shared-data-evidence">
+      <span>
+        <DatabaseOutlined aria-hidden />{' '}
+        {t('data.evidence.from', { resource: e.resourceName ?? e.resource ?? '', provider: e.provider ?? '' })}
+      </span>
+      {e.check ? (
+        <span>
+          {e.check}：<Tag color={e.result ? 'success' : 'warning'}>{e.result ? t('common.yes') : t('common.no')}</Tag>
+        </span>
+      ) : null}
+      {e.fields?.length ? <span>{t('data.evidence.fields', { fields: e.fields.join('、') })}</span> : null}
+      {e.at ? <span>{t('data.evidence.at', { at: new Date(e.at).toLocaleString() })}</span> : null}
+      {e.requestId ? (
+        <Typography.Text type="secondary">{t('data.evidence.requestId', { id: e.requestId })}</Typography.Text>
+      ) : null}
+      {(e.answerHashes ?? []).map((h) => (
+        <Typography.Text key={h} code copyable={{ text: h }}>
+          SHA-256 {h.slice(0, 16)}…
+        </Typography.Text>
+      ))}
+    </Space>
+  );
+}
