@@ -119,25 +119,16 @@ export const auditMigrations: Migrations = {
  * first), so concurrent writers never wait for each other on the chain head.
  */
 export async function writeAudit(tx: Tx | Db, ctx: Ctx, entry: AuditEntry): Promise<void> {
-  const inserted = await tx
-    .insertInto('audit_log')
-    .values({
-      at: new Date().toISOString(),
-      actor_id: ctx.caller.accountId,
-      actor_name: ctx.caller.name,
-      action: entry.action,
-      object_type: entry.objectType ?? null,
-      object_id: entry.objectId ?? null,
-      outcome: entry.outcome ?? 'success',
-      request_id: ctx.requestId,
-      source_ip: ctx.ip,
-      detail: entry.detail == null ? null : JSON.stringify(entry.detail),
-      prev_hash: null,
-      hash: null,
-    })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  await tx.insertInto('audit_pending').values({ seq: inserted.seq }).execute();
+  // One round trip: the record and its pending link in one statement.
+  await sql`
+    with rec as (
+      insert into audit_log (at, actor_id, actor_name, action, object_type, object_id, outcome, request_id, source_ip, detail)
+      values (${new Date().toISOString()}, ${ctx.caller.accountId}, ${ctx.caller.name}, ${entry.action},
+        ${entry.objectType ?? null}, ${entry.objectId ?? null}, ${entry.outcome ?? 'success'}, ${ctx.requestId},
+        ${ctx.ip}, ${entry.detail == null ? null : JSON.stringify(entry.detail)}::jsonb)
+      returning seq
+    )
+    insert into audit_pending (seq) select seq from rec`.execute(tx);
 }
 
 interface QueuedAudit {

@@ -363,26 +363,12 @@ async function insertEvent(
   caseId: string,
   e: { from: State | null; to: State; action: string; reason?: string | null; detail?: Record<string, unknown> },
 ) {
-  const last = await tx
-    .selectFrom('case_events')
-    .select(sql<number>`coalesce(max(seq), 0)`.as('n'))
-    .where('case_id', '=', caseId)
-    .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('case_events')
-    .values({
-      case_id: caseId,
-      seq: Number(last.n) + 1,
-      from_state: e.from,
-      to_state: e.to,
-      action: e.action,
-      actor_id: ctx.caller.accountId,
-      actor_name: ctx.caller.name,
-      reason: e.reason ?? null,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
-      at: new Date().toISOString(),
-    })
-    .execute();
+  // One round trip: the next sequence number is computed by the insert itself.
+  await sql`
+    insert into case_events (case_id, seq, from_state, to_state, action, actor_id, actor_name, reason, detail, at)
+    select ${caseId}, coalesce(max(seq), 0) + 1, ${e.from}, ${e.to}, ${e.action}, ${ctx.caller.accountId},
+      ${ctx.caller.name}, ${e.reason ?? null}, ${e.detail ? JSON.stringify(e.detail) : null}::jsonb, ${new Date().toISOString()}::timestamptz
+    from case_events where case_id = ${caseId}`.execute(tx);
 }
 
 /** The item version a case was filed under. */
@@ -474,7 +460,7 @@ export async function createCase(
   const now = new Date();
   const steps = stepsOf(item);
   const serialNo = newSerialNo(now);
-  await tx
+  const inserted = await tx
     .insertInto('cases')
     .values({
       id,
@@ -502,7 +488,8 @@ export async function createCase(
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     })
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await insertEvent(tx, ctx, id, { from: null, to: 'DRAFT', action: 'create' });
   await writeAudit(tx, ctx, {
     action: 'cases.create',
@@ -515,8 +502,9 @@ export async function createCase(
       ...(opts.bundleCaseId ? { bundleCaseId: opts.bundleCaseId } : {}),
     },
   });
-  if (opts.submit) await applyTransition(tx, ctx, (await loadRow(tx, id))!, findTransition('submit', 'DRAFT')!, {});
-  return { case: toView((await loadRow(tx, id))!), queryPassword: password };
+  if (opts.submit)
+    await applyTransition(tx, ctx, inserted, findTransition('submit', 'DRAFT')!, { item });
+  return { case: toView(opts.submit ? (await loadRow(tx, id))! : inserted), queryPassword: password };
 }
 
 /** Submits a waiting child case on the applicant's behalf (bundles), inside `tx`. */
@@ -700,7 +688,7 @@ async function applyTransition(
   ctx: Ctx,
   row: any,
   t: Transition,
-  opts: { reason?: string | null; expectedVersion?: number; input?: ActInput },
+  opts: { reason?: string | null; expectedVersion?: number; input?: ActInput; item?: CatalogItem },
 ): Promise<void> {
   const now = new Date();
   const today = dayOf(now);
@@ -713,7 +701,8 @@ async function applyTransition(
     cal ??= await loadCalendar(tx);
     return cal;
   };
-  let item: CatalogItem | null = null;
+  // The caller may already hold the case's item version (a new case): no need to read it again.
+  let item: CatalogItem | null = opts.item ?? null;
   const itemNow = async () => {
     item ??= await itemOf(tx, row);
     return item;
