@@ -38,7 +38,12 @@ afterAll(() => t?.close());
 describe('quality report', () => {
   it('finds missing required values, bad check digits, bad dates and phones, duplicates, and staleness', async () => {
     const body = personResource(police.departmentId, '000401');
-    body.fields = body.fields.map((f: any) => (f.name === 'phone' ? { ...f, unique: true } : f));
+    // Elements in a namespace of this test, apart from the demo seed's population library.
+    body.fields = body.fields.map((f: any) => ({
+      ...f,
+      ...(f.name === 'phone' ? { unique: true } : {}),
+      ...(f.element ? { element: f.element.replace('person.', 'qtest.') } : {}),
+    }));
     const r = await t.call(police.token, 'POST', '/resources', body);
     expect(r.status, r.raw).toBe(201);
     const header = 'id_number,name,phone,address,residence_division,birth_date,updated_at';
@@ -104,7 +109,7 @@ describe('quality report', () => {
           identifier: 'direct',
           level: 'L4',
           nationalLabel: '重要',
-          element: 'person.id_number',
+          element: 'qtest.id_number',
         },
         {
           name: 'name',
@@ -113,7 +118,7 @@ describe('quality report', () => {
           identifier: 'direct',
           level: 'L3',
           nationalLabel: '一般',
-          element: 'person.name',
+          element: 'qtest.name',
         },
         {
           name: 'marital',
@@ -122,13 +127,13 @@ describe('quality report', () => {
           identifier: 'none',
           level: 'L2',
           nationalLabel: '一般',
-          element: 'person.marital_status',
+          element: 'qtest.marital_status',
         },
       ],
     });
     expect(copy.status, copy.raw).toBe(201);
     await load(civil.token, copy.body.id, ['id_number,name,marital', `${A},陈一,已婚`, `${C},李肆,未婚`]);
-    // …and a third resource wrongly claims to be authoritative for person.name.
+    // …and a third resource wrongly claims to be authoritative for qtest.name.
     const claim = await t.call(civil.token, 'POST', '/resources', {
       ...personResource(civil.departmentId, '000403'),
       classification: { class: 3, item: '01', catalog: '001', detail: '001' },
@@ -142,7 +147,7 @@ describe('quality report', () => {
           identifier: 'direct',
           level: 'L3',
           nationalLabel: '一般',
-          element: 'person.name',
+          element: 'qtest.name',
           authoritative: true,
         },
       ],
@@ -150,12 +155,17 @@ describe('quality report', () => {
     expect(claim.status, claim.raw).toBe(201);
     const before = await t.call(police.token, 'GET', '/quality/one-source');
     expect(before.status, before.raw).toBe(200);
-    const kinds = before.body.conflicts.map((c: any) => `${c.kind}:${c.element}`).sort();
-    expect(kinds).toEqual(['MULTIPLE_AUTHORITIES:person.name', 'NO_AUTHORITY:person.marital_status']);
+    const kinds = before.body.conflicts
+      .filter((c: any) => c.element.startsWith('qtest.'))
+      .map((c: any) => `${c.kind}:${c.element}`)
+      .sort();
+    expect(kinds).toEqual(['MULTIPLE_AUTHORITIES:qtest.name', 'NO_AUTHORITY:qtest.marital_status']);
     await t.call(civil.token, 'POST', `/resources/${claim.body.id}/retire`);
     const after = await t.call(police.token, 'GET', '/quality/one-source');
-    const mismatch = after.body.conflicts.find((c: any) => c.kind === 'VALUE_MISMATCH');
-    expect(mismatch).toMatchObject({ element: 'person.name', mismatches: 1 });
+    const mismatch = after.body.conflicts.find(
+      (c: any) => c.kind === 'VALUE_MISMATCH' && c.element.startsWith('qtest.'),
+    );
+    expect(mismatch).toMatchObject({ element: 'qtest.name', mismatches: 1 });
     expect(after.raw).not.toContain('李肆');
   });
 });
