@@ -108,6 +108,43 @@ export async function putLevel(p: Platform, ctx: Ctx, level: Level): Promise<Lev
   });
 }
 
+/** Adds or changes a masking rule of the policy table (platform-wide: data.manage without a department limit). */
+export async function putMaskRule(p: Platform, ctx: Ctx, rule: MaskRule): Promise<MaskRule> {
+  authorize(ctx, MANAGE);
+  if (!/^[A-Z][A-Z0-9_]{0,31}$/.test(rule.code))
+    throw badRequest(
+      'INVALID_MASK_RULE',
+      '规则代码应为大写字母、数字和下划线',
+      'Rule code: capital letters, digits, underscores',
+      'code',
+    );
+  const head = rule.params.head ?? 0;
+  const tail = rule.params.tail ?? 0;
+  if (
+    rule.technique === 'keep' &&
+    (!Number.isInteger(head) || !Number.isInteger(tail) || head < 0 || tail < 0 || head + tail > 32)
+  )
+    throw badRequest('INVALID_MASK_RULE', '保留位数应为 0–32 的整数', 'head and tail must be integers 0–32', 'params');
+  const params = rule.technique === 'keep' ? { head, tail } : {};
+  const values = { code: rule.code, name: rule.name.trim(), technique: rule.technique, params: JSON.stringify(params) };
+  await p.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('data_mask_rules')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet({ name: values.name, technique: values.technique, params: values.params }),
+      )
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: 'data.mask_rule.put',
+      objectType: 'data_mask_rule',
+      objectId: rule.code,
+      detail: { technique: rule.technique, params },
+    });
+  });
+  return { ...rule, params };
+}
+
 // ---------- resources ----------
 
 function checkInput(input: ResourceInput, levels: Level[], maskRules: MaskRule[]) {

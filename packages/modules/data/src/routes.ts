@@ -14,6 +14,7 @@ import {
   DecisionBody,
   Id,
   LevelBody,
+  MaskRuleBody,
   Paging,
   RequestBody,
   RequestQuery,
@@ -48,6 +49,18 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
       },
     },
     (req) => catalog.putLevel(platform, requestCtx(req), { code: req.params.code, ...req.body }),
+  );
+  app.put(
+    '/mask-rules/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Add or change a masking rule (GB/T 37964 technique) of the masking policy table',
+        params: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }),
+        body: MaskRuleBody,
+      },
+    },
+    (req) => catalog.putMaskRule(platform, requestCtx(req), { code: req.params.code, ...req.body }),
   );
   app.get('/resources', { schema: { tags, summary: 'Search the data catalog', querystring: ResourceQuery } }, (req) =>
     catalog.searchResources(platform, requestCtx(req), req.query),

@@ -190,3 +190,20 @@ export const RequestQuery = Type.Object({
   resourceId: Type.Optional(Text(64)),
   ...Paging,
 });
+
+export const MaskRuleBody = Type.Object(
+  {
+    name: Text(100, 1),
+    technique: Type.Union([
+      Type.Literal('keep'),
+      Type.Literal('generalise_address'),
+      Type.Literal('pseudonym'),
+      Type.Literal('suppress'),
+    ]),
+    params: Type.Object(
+      { head: Type.Optional(Type.Integer()), tail: Type.Optional(Type.Integer()) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -199,6 +199,36 @@ describe('queries', () => {
     expect(none.body).toMatchObject({ total: 0, rows: [] });
   });
 
+  it('follows the masking policy table: a changed rule changes the answers, department officers may not change it', async () => {
+    const officer = await t.call(police.token, 'PUT', '/mask-rules/PHONE', {
+      name: 'x',
+      technique: 'keep',
+      params: { head: 0, tail: 4 },
+    });
+    expect(officer.status).toBe(403);
+    const bad = await t.call(t.adminToken, 'PUT', '/mask-rules/PHONE', {
+      name: 'x',
+      technique: 'keep',
+      params: { head: 30, tail: 4 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('params');
+    const ok = await t.call(t.adminToken, 'PUT', '/mask-rules/PHONE', {
+      name: '手机号：仅保留后4位',
+      technique: 'keep',
+      params: { head: 0, tail: 4 },
+    });
+    expect(ok.status, ok.raw).toBe(200);
+    const g = await grant(population, police.token, { fields: ['phone'] });
+    const r = await ex(g.token, '/query', { key: P1 });
+    expect(r.body.rows[0].phone).toBe('*******8000');
+    await t.call(t.adminToken, 'PUT', '/mask-rules/PHONE', {
+      name: '手机号：保留前3位和后4位',
+      technique: 'keep',
+      params: { head: 3, tail: 4 },
+    });
+  });
+
   it('lets fields through in clear only when the provider granted them in clear', async () => {
     const g = await grant(
       population,
