@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { licenceRegisterCsv } from '@yiwang/licences';
 import { createRole, createStaff, DEMO_PASSWORD, grantRole, listDepartments } from '@yiwang/org';
 import { dayOf, type Platform, systemCtx } from '@yiwang/platform';
 import { createResource } from './catalog.ts';
@@ -285,6 +286,15 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
   };
   const pr = await load(population!.id, '人口库导出文件（CSV）', 'population.csv');
   const lr = await load(legal!.id, '市场主体登记库导出文件（CSV）', 'legal-persons.csv');
+  // 证照库: the licence register of the licences module, through the same CSV connector.
+  const licenceResource = created.find((r) => r.code === LICENCE_CODE_RESOURCE)!;
+  const lc = await createConnector(p, ctx, licenceResource.id, {
+    name: '电子证照模块导出（CSV）',
+    kind: 'file',
+    config: { format: 'csv' },
+    syncMode: 'full',
+  });
+  const licenceRun = await runSync(p, ctx, lc.id, { trigger: 'upload', upload: await licenceRegisterCsv(p, ctx) });
 
   // 民政局's standing grant on the population library: the no-proof (免证明) material of its items.
   const req = await fileRequest(p, ctx, {
@@ -306,7 +316,7 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
     expectedVersion: req.version,
   });
   log(
-    `data: ${created.length} base-library resources; 人口 ${pr.rowsWritten} rows (${pr.rowsRejected} rejected), 法人 ${lr.rowsWritten} rows (${lr.rowsRejected} rejected) via the CSV connector; ` +
+    `data: ${created.length} base-library resources; 人口 ${pr.rowsWritten} rows (${pr.rowsRejected} rejected), 法人 ${lr.rowsWritten} rows (${lr.rowsRejected} rejected), 证照 ${licenceRun.rowsWritten} rows via the CSV connector; ` +
       `${STAFF.length} data staff (${STAFF.map((s) => s.username).join(', ')}) in ${Date.now() - started} ms`,
   );
 }

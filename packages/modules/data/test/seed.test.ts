@@ -1,6 +1,6 @@
 import { DEMO_CITIZENS } from '@yiwang/cases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGAL_CODE, POPULATION_CODE } from '../src/seed.ts';
+import { LEGAL_CODE, LICENCE_CODE_RESOURCE, POPULATION_CODE } from '../src/seed.ts';
 import { DataTest } from './helpers.ts';
 
 let t: DataTest;
@@ -37,6 +37,29 @@ describe('demo seed: base libraries', () => {
         .where('key_hash', '=', valueHash(t.rt.platform.config.secretKey, c.idNumber))
         .executeTakeFirst();
       expect(row, c.name).toBeTruthy();
+    }
+  });
+
+  it('loads the licence library from the licences module through the CSV connector', async () => {
+    const zsj = await t.login('data_zsj');
+    const res = await t.call(zsj, 'GET', `/resources/${encodeURIComponent(LICENCE_CODE_RESOURCE)}`);
+    expect(res.status, res.raw).toBe(200);
+    const conns = await t.call(zsj, 'GET', `/resources/${res.body.id}/connectors`);
+    const runs = await t.call(zsj, 'GET', `/connectors/${conns.body.items[0].id}/runs`);
+    const issued = await t.rt.platform.db.selectFrom('licences').select('identifier').execute();
+    expect(issued.length).toBeGreaterThan(0);
+    expect(runs.body.items[0]).toMatchObject({ status: 'succeeded', rowsWritten: issued.length, rowsRejected: 0 });
+    // Each licence is in the library under its identifier (the key), holder codes sealed.
+    const { valueHash } = await import('../src/rows.ts');
+    for (const l of issued) {
+      const row = await t.rt.platform.db
+        .selectFrom('data_rows')
+        .selectAll()
+        .where('resource_id', '=', res.body.id)
+        .where('key_hash', '=', valueHash(t.rt.platform.config.secretKey, l.identifier))
+        .executeTakeFirst();
+      expect(row, l.identifier).toBeTruthy();
+      expect(JSON.stringify(row)).not.toContain(DEMO_CITIZENS[0]!.idNumber);
     }
   });
 

@@ -9,6 +9,7 @@ import { heldLicence, issuerDocument, onCaseTransition } from './service.ts';
 
 export { licencesMigrations } from './migrations.ts';
 export { verifyPdfSignature } from './pdf/verify.ts';
+export { licenceRegisterCsv } from './service.ts';
 export type { LicenceType, LicenceTypeInput, SealAlgorithm, SealView, VerifyStatus } from './types.ts';
 
 // ECERT: a material provided by one of the applicant's electronic licences (verified, not uploaded).

@@ -1986,3 +1986,61 @@ export async function issuerDocument(p: Platform, creditCode: string) {
     keys.map((k: any) => ({ controller, publicKeyPem: k.public_key_pem })),
   );
 }
+
+// ---------------------------------------------------------------- the licence base library (证照库)
+
+const csvCell = (v: unknown) => {
+  const t = v == null ? '' : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+/**
+ * The licence register as CSV (证照标识, type, holder code and name, issuer, dates, status), for the
+ * data exchange's licence base library, which loads it through its CSV connector. Holds personal
+ * data (holder codes): the caller must be the system or hold licences.read everywhere; audited.
+ */
+export async function licenceRegisterCsv(p: Platform, ctx: Ctx): Promise<Buffer> {
+  authorize(ctx, READ);
+  const rows = await p.db
+    .selectFrom('licences')
+    .innerJoin('licence_types', 'licence_types.id', 'licences.type_id')
+    .select([
+      'licences.identifier',
+      'licence_types.name as type_name',
+      'licences.holder_code_sealed',
+      'licences.holder_name',
+      'licences.issuer_name',
+      'licences.issue_date',
+      'licences.valid_to',
+      'licences.status',
+    ])
+    .orderBy('licences.created_at')
+    .execute();
+  const lines = ['licence_id,licence_type,holder_code,holder_name,issuer,issue_date,valid_to,status'];
+  for (const r of rows as any[])
+    lines.push(
+      [
+        r.identifier,
+        r.type_name,
+        unseal(p.config.secretKey, r.holder_code_sealed),
+        r.holder_name,
+        r.issuer_name,
+        r.issue_date,
+        r.valid_to ?? '',
+        r.status,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  await p.db
+    .transaction()
+    .execute((tx) =>
+      writeAudit(tx, ctx, {
+        action: 'licences.register.export',
+        objectType: 'licence',
+        objectId: null,
+        detail: { rows: rows.length },
+      }),
+    );
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
