@@ -57,6 +57,23 @@ describe('browser journeys: catalog administration', () => {
     await page.getByRole('button', { name: '发布新版本' }).click();
     await page.getByText('已发布第 2 版').waitFor();
 
+    // an ECERT material keeps its licence type through the editor (食品经营许可延续: 食品经营许可证)
+    await page.goto(`${j.base}/admin/catalog`);
+    await page.getByLabel('关键词').fill('食品经营许可延续');
+    await page.getByLabel('关键词').press('Enter');
+    await page.getByRole('link', { name: '食品经营许可延续', exact: true }).click();
+    await page.waitForURL(/\/admin\/catalog\/[0-9A-Z]{31}$/);
+    const renewalCode = page.url().split('/').pop() as string;
+    await page.getByRole('tab', { name: '申请材料' }).click();
+    await page.getByText('食品经营许可证（11100000000013338W002）').waitFor();
+    await page.getByRole('button', { name: '发布新版本' }).click();
+    await page.getByText('已发布第 2 版').waitFor();
+    const renewal = await (await fetch(`${j.base}/api/v1/catalog/items/${renewalCode}`)).json();
+    expect(renewal.materials.find((m: any) => m.name === '食品经营许可证')).toMatchObject({
+      fulfilment: 'ECERT',
+      licenceTypeCode: '11100000000013338W002',
+    });
+
     // the public guide shows the new version, and its form carries the new field
     await page.goto(`${j.base}/services/${taskCode}`);
     await page.getByRole('heading', { name: /食品经营许可/ }).waitFor();

@@ -340,6 +340,7 @@ const base: Omit<
   'services.fulfilment': 'How to provide',
   'services.fulfilment.UPLOAD': 'Upload',
   'services.fulfilment.COMMITMENT': 'Written commitment',
+  'services.fulfilment.SHARED_DATA': 'Shared government data (no proof needed)',
   'services.required': 'Required',
   'services.steps': 'Steps',
   'services.results': 'Results',

@@ -320,6 +320,7 @@ const base = {
   'services.fulfilment': '提交方式',
   'services.fulfilment.UPLOAD': '上传',
   'services.fulfilment.COMMITMENT': '告知承诺',
+  'services.fulfilment.SHARED_DATA': '共享数据（免证明）',
   'services.required': '必需',
   'services.steps': '办理流程',
   'services.results': '办理结果',

@@ -30,6 +30,7 @@ import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { useLicenceTypes } from '../licences/bits.tsx';
 import { FormDesigner, type FormSchema } from './CatalogFormDesigner.tsx';
 import {
   FULFILMENTS,
@@ -89,7 +90,19 @@ function formValuesOf(v: Version) {
     parentCatalogCode: v.parentCatalogCode ?? '',
     fee: { isFee: v.fee.isFee, basis: v.fee.basis ?? '', items: v.fee.items, waiver: v.fee.waiver ?? '' },
     steps: v.steps.map((s) => ({ ...s, role: s.role ?? undefined, countersign: s.countersign ?? [] })),
+    // A SHARED_DATA material's source is edited as JSON text.
+    materials: v.materials.map((m: any) => ({ ...m, sourceText: m.source ? JSON.stringify(m.source) : '' })),
   };
+}
+
+function sourceOf(text: unknown): Record<string, unknown> | null {
+  if (typeof text !== 'string' || !text.trim()) return null;
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -134,6 +147,8 @@ function bodyOf(v: any, formSchema: FormSchema): ItemInput {
       format: text(m.format),
       maxSizeMb: m.maxSizeMb ?? null,
       acceptanceStandard: text(m.acceptanceStandard),
+      ...(m.fulfilment === 'ECERT' ? { licenceTypeCode: text(m.licenceTypeCode) } : {}),
+      ...(m.fulfilment === 'SHARED_DATA' ? { source: sourceOf(m.sourceText) } : {}),
     })),
     steps: (v.steps ?? []).map((s: any) => ({
       name: String(s.name ?? '').trim(),
@@ -241,7 +256,8 @@ function ChildTable({
 const cell = { style: { margin: 0 } };
 
 function MaterialsTab() {
-  const { t } = usePrefs();
+  const { t, lang } = usePrefs();
+  const licenceTypes = useLicenceTypes();
   const required = [{ required: true, whitespace: true, message: t('form.required') }];
   const l = (key: string, i: number) =>
     t('catalogAdmin.rowField', { n: i + 1, field: t(`catalogAdmin.material.${key}` as MessageKey) });
@@ -338,6 +354,54 @@ function MaterialsTab() {
           render: (r, i) => (
             <Form.Item name={[r, 'acceptanceStandard']} {...cell}>
               <Input aria-label={l('acceptanceStandard', i)} style={{ width: 200 }} />
+            </Form.Item>
+          ),
+        },
+        {
+          key: 'source',
+          title: t('catalogAdmin.material.source'),
+          render: (r, i) => (
+            <Form.Item noStyle shouldUpdate>
+              {({ getFieldValue }) => {
+                const f = getFieldValue(['materials', r, 'fulfilment']);
+                if (f === 'ECERT')
+                  return (
+                    <Form.Item name={[r, 'licenceTypeCode']} rules={required} {...cell}>
+                      <Select
+                        aria-label={l('source', i)}
+                        style={{ width: 200 }}
+                        options={(licenceTypes.data ?? []).map((x) => ({
+                          value: x.typeCode,
+                          label: `${lang === 'en' && x.nameEn ? x.nameEn : x.name}（${x.typeCode}）`,
+                        }))}
+                      />
+                    </Form.Item>
+                  );
+                if (f === 'SHARED_DATA')
+                  return (
+                    <Form.Item
+                      name={[r, 'sourceText']}
+                      rules={[
+                        ...required,
+                        {
+                          validator: (_: unknown, v: unknown) =>
+                            typeof sourceOf(v)?.resourceCode === 'string'
+                              ? Promise.resolve()
+                              : Promise.reject(new Error(t('catalogAdmin.material.sourceInvalid'))),
+                        },
+                      ]}
+                      {...cell}
+                    >
+                      <Input.TextArea
+                        aria-label={l('source', i)}
+                        style={{ width: 240 }}
+                        autoSize={{ minRows: 1, maxRows: 4 }}
+                        placeholder='{"resourceCode":"101001001/000001", …}'
+                      />
+                    </Form.Item>
+                  );
+                return <span aria-hidden="true">—</span>;
+              }}
             </Form.Item>
           ),
         },

@@ -24,7 +24,7 @@ export const UNIT_CODES = [1, 2, 3, 4, 5] as const;
 export const PROJECT_TYPE_CODES = [1, 2] as const;
 export const ONLINE_DEPTHS = [1, 2, 3, 4, 5, 6, 7] as const;
 export const MATERIAL_TYPES = ['original', 'copy', 'electronic'] as const;
-export const FULFILMENTS = ['UPLOAD', 'COMMITMENT'] as const;
+export const FULFILMENTS = ['UPLOAD', 'COMMITMENT', 'ECERT', 'SHARED_DATA'] as const;
 
 export interface RoleOption {
   code: string;
