@@ -327,7 +327,6 @@ async function call(
       .selectFrom('data_requests')
       .select(['status', 'daily_quota', 'rate_per_minute'])
       .where('id', '=', g.request.id)
-      .forUpdate()
       .executeTakeFirstOrThrow();
     if (req.status !== 'granted')
       throw gatewayError(
@@ -338,30 +337,7 @@ async function call(
         undefined,
         g.request.id,
       );
-    const since = new Date(Date.now() - 60_000).toISOString();
-    const dayStart = new Date(`${dayOf(new Date())}T00:00:00+08:00`).toISOString();
-    const counts = await sql<{ minute: string; day: string }>`
-      select count(*) filter (where at >= ${since}) as minute, count(*) as day
-      from data_calls where request_id = ${g.request.id} and at >= ${dayStart}`.execute(tx);
-    const { minute, day } = counts.rows[0]!;
-    if (Number(minute) >= req.rate_per_minute)
-      throw gatewayError(
-        429,
-        'RATE_LIMITED',
-        '调用过于频繁，超过每分钟限速',
-        'Rate limit of the grant exceeded',
-        undefined,
-        g.request.id,
-      );
-    if (Number(day) >= req.daily_quota)
-      throw gatewayError(
-        429,
-        'QUOTA_EXCEEDED',
-        '已达到今日调用限额',
-        'Daily quota of the grant used up',
-        undefined,
-        g.request.id,
-      );
+    await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
     const { body, rows } = await build(tx);
     const full = { ...body, requestId: ctx.requestId };
     const bytes = JSON.stringify(full);
@@ -407,6 +383,46 @@ async function call(
     return { bytes, hash, body: full };
   };
   return g.tx ? run(g.tx) : p.db.transaction().execute(run);
+}
+
+/**
+ * Counts the call against the grant's rate per minute and daily quota (China day) — one upsert per
+ * limit that only increments below the limit — or refuses it (429). Inside the call's transaction:
+ * a call that fails is not counted; concurrent calls of one grant wait only for each other's counter
+ * rows, not for a count of the day's calls.
+ */
+async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<void> {
+  const bump = async (period: string, limit: number) =>
+    (
+      await sql<{ calls: number }>`
+        insert into data_grant_usage (request_id, period, calls) values (${requestId}, ${period}, 1)
+        on conflict (request_id, period) do update set calls = data_grant_usage.calls + 1
+          where data_grant_usage.calls < ${limit}
+        returning calls`.execute(tx)
+    ).rows.length === 1 && limit > 0;
+  const minute = Math.floor(Date.now() / 60_000);
+  if (!(await bump(`m:${minute}`, ratePerMinute)))
+    throw gatewayError(
+      429,
+      'RATE_LIMITED',
+      '调用过于频繁，超过每分钟限速',
+      'Rate limit of the grant exceeded',
+      undefined,
+      requestId,
+    );
+  if (!(await bump(`d:${dayOf(new Date())}`, dailyQuota)))
+    throw gatewayError(
+      429,
+      'QUOTA_EXCEEDED',
+      '已达到今日调用限额',
+      'Daily quota of the grant used up',
+      undefined,
+      requestId,
+    );
+  // Minute counters older than a day are of no use; drop them now and then.
+  if (minute % 97 === 0)
+    await sql`delete from data_grant_usage where request_id = ${requestId} and period like 'm:%'
+      and period < ${`m:${minute - 1440}`}`.execute(tx);
 }
 
 const grantedFields = (g: Grant) => g.request.grantedFields ?? [];

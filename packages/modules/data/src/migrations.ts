@@ -249,4 +249,18 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // Quota and rate counters per grant and period ('d:YYYY-MM-DD', 'm:<minute number>'), so a call
+  // checks its limits with one short upsert instead of counting the grant's calls under its lock.
+  '0065_data_grant_usage': {
+    async up(db) {
+      await sql`
+        create table data_grant_usage (
+          request_id text not null references data_requests (id),
+          period text not null,
+          calls int not null,
+          primary key (request_id, period)
+        );
+      `.execute(db);
+    },
+  },
 };
