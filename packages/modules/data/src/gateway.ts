@@ -337,7 +337,8 @@ async function call(
         undefined,
         g.request.id,
       );
-    await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
+    // Inside a case's transaction the counters go with it; a call of its own counts first (below).
+    if (g.tx) await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
     const { body, rows } = await build(tx);
     const full = { ...body, requestId: ctx.requestId };
     const bytes = JSON.stringify(full);
@@ -382,7 +383,27 @@ async function call(
     });
     return { bytes, hash, body: full };
   };
-  return g.tx ? run(g.tx) : p.db.transaction().execute(run);
+  if (g.tx) return run(g.tx);
+  // A call of its own counts against the limits in a statement of its own (the counter rows are
+  // locked for that statement only, so calls of one grant do not queue behind each other's
+  // transactions), and gives the count back if the call then fails.
+  const limits = await p.db
+    .selectFrom('data_requests')
+    .select(['status', 'daily_quota', 'rate_per_minute'])
+    .where('id', '=', g.request.id)
+    .executeTakeFirstOrThrow();
+  if (limits.status === 'granted') {
+    const periods = await p.db
+      .transaction()
+      .execute((tx) => reserve(tx, g.request.id, limits.rate_per_minute, limits.daily_quota));
+    try {
+      return await p.db.transaction().execute(run);
+    } catch (err) {
+      await release(p.db, g.request.id, periods).catch(() => undefined);
+      throw err;
+    }
+  }
+  return p.db.transaction().execute(run);
 }
 
 /**
@@ -391,7 +412,7 @@ async function call(
  * a call that fails is not counted; concurrent calls of one grant wait only for each other's counter
  * rows, not for a count of the day's calls.
  */
-async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<void> {
+async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<string[]> {
   const bump = async (period: string, limit: number) =>
     (
       await sql<{ calls: number }>`
@@ -401,7 +422,8 @@ async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQu
         returning calls`.execute(tx)
     ).rows.length === 1 && limit > 0;
   const minute = Math.floor(Date.now() / 60_000);
-  if (!(await bump(`m:${minute}`, ratePerMinute)))
+  const periods = [`m:${minute}`, `d:${dayOf(new Date())}`];
+  if (!(await bump(periods[0]!, ratePerMinute)))
     throw gatewayError(
       429,
       'RATE_LIMITED',
@@ -410,7 +432,7 @@ async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQu
       undefined,
       requestId,
     );
-  if (!(await bump(`d:${dayOf(new Date())}`, dailyQuota)))
+  if (!(await bump(periods[1]!, dailyQuota)))
     throw gatewayError(
       429,
       'QUOTA_EXCEEDED',
@@ -423,6 +445,17 @@ async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQu
   if (minute % 97 === 0)
     await sql`delete from data_grant_usage where request_id = ${requestId} and period like 'm:%'
       and period < ${`m:${minute - 1440}`}`.execute(tx);
+  return periods;
+}
+
+/** Gives back the counts of a call that failed after `reserve`. */
+async function release(db: Db, requestId: string, periods: string[]): Promise<void> {
+  await db
+    .updateTable('data_grant_usage')
+    .set({ calls: sql`greatest(calls - 1, 0)` })
+    .where('request_id', '=', requestId)
+    .where('period', 'in', periods)
+    .execute();
 }
 
 const grantedFields = (g: Grant) => g.request.grantedFields ?? [];
