@@ -502,8 +502,7 @@ export async function createCase(
       ...(opts.bundleCaseId ? { bundleCaseId: opts.bundleCaseId } : {}),
     },
   });
-  if (opts.submit)
-    await applyTransition(tx, ctx, inserted, findTransition('submit', 'DRAFT')!, { item });
+  if (opts.submit) await applyTransition(tx, ctx, inserted, findTransition('submit', 'DRAFT')!, { item });
   return { case: toView(opts.submit ? (await loadRow(tx, id))! : inserted), queryPassword: password };
 }
 

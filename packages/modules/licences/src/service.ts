@@ -2032,15 +2032,13 @@ export async function licenceRegisterCsv(p: Platform, ctx: Ctx): Promise<Buffer>
         .map(csvCell)
         .join(','),
     );
-  await p.db
-    .transaction()
-    .execute((tx) =>
-      writeAudit(tx, ctx, {
-        action: 'licences.register.export',
-        objectType: 'licence',
-        objectId: null,
-        detail: { rows: rows.length },
-      }),
-    );
+  await p.db.transaction().execute((tx) =>
+    writeAudit(tx, ctx, {
+      action: 'licences.register.export',
+      objectType: 'licence',
+      objectId: null,
+      detail: { rows: rows.length },
+    }),
+  );
   return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 }
