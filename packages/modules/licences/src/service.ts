@@ -1229,12 +1229,13 @@ export async function wallet(p: Platform, ctx: Ctx, q: { typeCode?: string } = {
         .updateTable('licences')
         .set({ holder_account_id: ctx.caller.accountId })
         .where('id', 'in', unclaimed)
+        .where('holder_account_id', 'is', null)
         .execute();
     await writeAudit(tx, ctx, {
       action: 'licences.wallet.read',
       objectType: 'account',
       objectId: ctx.caller.accountId,
-      detail: { count: rows.length },
+      detail: { count: rows.length, claimed: unclaimed },
     });
   });
   return rows.map((r: any) => toView(p, { ...r, holder_account_id: ctx.caller.accountId }, r));
