@@ -164,4 +164,46 @@ for (let i = 0; i < 3; i++) {
 legal[400][1] = legal[401][1]; // two enterprises under one name
 for (let i = 0; i < 2; i++) legal[200 + i * 70][6] = '';
 writeFileSync(join(here, 'legal-persons.csv'), csv(legal));
-console.log(`population.csv: ${persons.length - 1} rows; legal-persons.csv: ${legal.length - 1} rows`);
+
+// 信用 (红黑名单): enterprises and a few persons of the files above, with the listing department,
+// the legal reason and the validity (black lists: 3 years; red lists: 2 years). Appended after the
+// other files so their rows stay as they were.
+const BLACK = [
+  ['佛山市市场监督管理局', '列入严重违法失信名单（未按期公示年度报告满三年）'],
+  ['国家税务总局佛山市税务局', '重大税收违法失信主体'],
+  ['佛山市人力资源和社会保障局', '拖欠农民工工资失信联合惩戒对象'],
+  ['佛山市生态环境局', '环境信用评价为环保严管企业'],
+];
+const RED = [
+  ['国家税务总局佛山市税务局', '纳税信用A级纳税人'],
+  ['佛山市市场监督管理局', '守合同重信用企业'],
+  ['佛山市人力资源和社会保障局', '劳动保障守法诚信示范单位'],
+];
+const credit = [['subject_code', 'subject_name', 'list_type', 'reason', 'source_department', 'valid_from', 'valid_to']];
+const listed = new Set();
+for (let i = 0; credit.length < 61 && i < 2000; i++) {
+  const e = pick(legal.slice(1));
+  if (listed.has(e[0]) || e[9] !== '存续') continue;
+  listed.add(e[0]);
+  const black = rnd() < 0.45;
+  const [dept, reason] = pick(black ? BLACK : RED);
+  const y = int(2023, 2026);
+  const from = `${y}-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)}`;
+  credit.push([e[0], e[1], black ? '黑名单' : '红名单', reason, dept, from, `${y + (black ? 3 : 2)}${from.slice(4)}`]);
+}
+for (let i = 0; i < 6; i++) {
+  const p = persons[40 + i * 97];
+  credit.push([
+    p[0],
+    p[1],
+    '黑名单',
+    '失信被执行人（有履行能力而拒不履行生效法律文书确定义务）',
+    '佛山市中级人民法院',
+    '2025-06-01',
+    '2028-05-31',
+  ]);
+}
+writeFileSync(join(here, 'credit.csv'), csv(credit));
+console.log(
+  `population.csv: ${persons.length - 1} rows; legal-persons.csv: ${legal.length - 1} rows; credit.csv: ${credit.length - 1} rows`,
+);

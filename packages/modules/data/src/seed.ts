@@ -1,7 +1,8 @@
 /**
  * Demo data of the data module: data roles and officers, the base libraries (基础库) — population
  * (人口, 公安局) and legal persons (法人, 市场监管局) loaded through the CSV connector from the files in
- * seed-data/ (a few rows wrong on purpose), credit (信用) and licences (证照) declared in the catalog —
+ * seed-data/ (a few rows wrong on purpose), credit (信用, red and black lists, from seed-data/credit.csv) and
+ * licences (证照, the licences module's register), all through the CSV connector —
  * and the standing grant of 民政局 that the no-proof material of 高龄津贴申领 uses.
  */
 import { readFileSync } from 'node:fs';
@@ -286,6 +287,8 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
   };
   const pr = await load(population!.id, '人口库导出文件（CSV）', 'population.csv');
   const lr = await load(legal!.id, '市场主体登记库导出文件（CSV）', 'legal-persons.csv');
+  const creditResource = created.find((r) => r.code === CREDIT_CODE_RESOURCE)!;
+  const cr = await load(creditResource.id, '信用信息共享平台红黑名单导出（CSV）', 'credit.csv');
   // 证照库: the licence register of the licences module, through the same CSV connector.
   const licenceResource = created.find((r) => r.code === LICENCE_CODE_RESOURCE)!;
   const lc = await createConnector(p, ctx, licenceResource.id, {
@@ -316,7 +319,7 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
     expectedVersion: req.version,
   });
   log(
-    `data: ${created.length} base-library resources; 人口 ${pr.rowsWritten} rows (${pr.rowsRejected} rejected), 法人 ${lr.rowsWritten} rows (${lr.rowsRejected} rejected), 证照 ${licenceRun.rowsWritten} rows via the CSV connector; ` +
+    `data: ${created.length} base-library resources; 人口 ${pr.rowsWritten} rows (${pr.rowsRejected} rejected), 法人 ${lr.rowsWritten} rows (${lr.rowsRejected} rejected), 信用 ${cr.rowsWritten} rows, 证照 ${licenceRun.rowsWritten} rows via the CSV connector; ` +
       `${STAFF.length} data staff (${STAFF.map((s) => s.username).join(', ')}) in ${Date.now() - started} ms`,
   );
 }

@@ -1,6 +1,6 @@
 import { DEMO_CITIZENS } from '@yiwang/cases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGAL_CODE, LICENCE_CODE_RESOURCE, POPULATION_CODE } from '../src/seed.ts';
+import { CREDIT_CODE_RESOURCE, LEGAL_CODE, LICENCE_CODE_RESOURCE, POPULATION_CODE } from '../src/seed.ts';
 import { DataTest } from './helpers.ts';
 
 let t: DataTest;
@@ -38,6 +38,16 @@ describe('demo seed: base libraries', () => {
         .executeTakeFirst();
       expect(row, c.name).toBeTruthy();
     }
+  });
+
+  it('loads the credit library (red and black lists) through the CSV connector', async () => {
+    const zsj = await t.login('data_zsj');
+    const res = await t.call(zsj, 'GET', `/resources/${encodeURIComponent(CREDIT_CODE_RESOURCE)}`);
+    const conns = await t.call(zsj, 'GET', `/resources/${res.body.id}/connectors`);
+    const runs = await t.call(zsj, 'GET', `/connectors/${conns.body.items[0].id}/runs`);
+    expect(runs.body.items[0]).toMatchObject({ status: 'succeeded', rowsRead: 66, rowsWritten: 66, rowsRejected: 0 });
+    const stats = await t.call(zsj, 'GET', `/resources/${res.body.id}/stats`);
+    expect(stats.body.rows).toBe(66);
   });
 
   it('loads the licence library from the licences module through the CSV connector', async () => {
