@@ -49,15 +49,14 @@ import { certificateInfo, issueSealCertificate } from './pki/ca.ts';
 import { generateKeyPair, publicKeyVerifier, type SealAlgorithm, signData } from './pki/keys.ts';
 import {
   DISCLOSABLE,
-  type Disclosable,
-  type LicenceStatus,
   type LicenceType,
   type LicenceTypeInput,
+  type LicenceView,
   SEAL_ALGORITHMS,
   SEAL_TYPES,
   type SealType,
   type SealView,
-  type VerifyStatus,
+  type VerifyAnswer,
 } from './types.ts';
 import { issueLicenceCredential, issuerControllerDocument, issuerDid } from './vc.ts';
 
@@ -1076,38 +1075,6 @@ function mayStaffRead(ctx: Ctx, r: any): boolean {
   return can(ctx.caller, ISSUE, target) || can(ctx.caller, READ, target);
 }
 
-export interface LicenceView {
-  id: string;
-  identifier: string;
-  typeId: string;
-  typeCode: string;
-  typeName: string;
-  typeNameEn: string | null;
-  licenceNumber: string;
-  version: number;
-  previousId: string | null;
-  issuerName: string;
-  issuerCode: string;
-  holderName: string;
-  holderCodeMasked: string;
-  holderCodeType: string;
-  issueDate: string;
-  validFrom: string;
-  validTo: string | null;
-  jurisdictionCode: string;
-  taskCode: string | null;
-  taskName: string | null;
-  caseId: string | null;
-  data: Record<string, unknown>;
-  disclosure: Disclosable[];
-  status: LicenceStatus;
-  effectiveStatus: VerifyStatus | 'superseded' | 'cancelled';
-  statusReason: string | null;
-  sealId: string;
-  verifyUrl: string;
-  createdAt: string;
-}
-
 function effectiveStatus(r: any): LicenceView['effectiveStatus'] {
   if (r.status === 'revoked') return 'revoked';
   if (r.status === 'cancelled') return 'cancelled';
@@ -1523,27 +1490,6 @@ export async function createShowToken(
 }
 
 // ---------------------------------------------------------------- verification
-
-export interface VerifyAnswer {
-  status: VerifyStatus;
-  reason?: string;
-  identifier?: string;
-  typeName?: string;
-  typeCode?: string;
-  issuerName?: string;
-  issuerCode?: string;
-  issueDate?: string;
-  validFrom?: string;
-  validTo?: string | null;
-  version?: number;
-  statusReason?: string | null;
-  /** Fields the holder chose to disclose. */
-  disclosed?: Record<string, unknown>;
-  signer?: { subject: string; issuer: string; serial: string; algorithm?: string } | null;
-  signedAt?: string | null;
-  /** For another node's licence: the trust-list node that vouches for it. */
-  trustedNode?: string | null;
-}
 
 function disclosedOf(r: any, fields: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

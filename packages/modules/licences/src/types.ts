@@ -62,7 +62,64 @@ export type LicenceStatus = 'valid' | 'revoked' | 'cancelled' | 'superseded';
 
 /** Public verification answers. */
 export type VerifyStatus = 'valid' | 'revoked' | 'expired' | 'tampered' | 'unknown';
+/** Status of a licence for display: verification status, or superseded/cancelled. */
+export type EffectiveStatus = VerifyStatus | 'superseded' | 'cancelled';
 
 /** Metadata a holder may disclose to a verifier (besides status, type, issuer and validity). */
 export const DISCLOSABLE = ['holderName', 'holderCode', 'licenceNumber', 'data'] as const;
 export type Disclosable = (typeof DISCLOSABLE)[number];
+
+/** A licence as the API answers it (holder code masked). */
+export interface LicenceView {
+  id: string;
+  identifier: string;
+  typeId: string;
+  typeCode: string;
+  typeName: string;
+  typeNameEn: string | null;
+  licenceNumber: string;
+  version: number;
+  previousId: string | null;
+  issuerName: string;
+  issuerCode: string;
+  holderName: string;
+  holderCodeMasked: string;
+  holderCodeType: string;
+  issueDate: string;
+  validFrom: string;
+  validTo: string | null;
+  jurisdictionCode: string;
+  taskCode: string | null;
+  taskName: string | null;
+  caseId: string | null;
+  data: Record<string, unknown>;
+  disclosure: Disclosable[];
+  status: LicenceStatus;
+  effectiveStatus: EffectiveStatus;
+  statusReason: string | null;
+  sealId: string;
+  verifyUrl: string;
+  createdAt: string;
+}
+
+/** What public verification answers. */
+export interface VerifyAnswer {
+  status: VerifyStatus;
+  reason?: string;
+  identifier?: string;
+  typeName?: string;
+  typeCode?: string;
+  issuerName?: string;
+  issuerCode?: string;
+  issueDate?: string;
+  validFrom?: string;
+  validTo?: string | null;
+  version?: number;
+  statusReason?: string | null;
+  /** Fields the holder chose to disclose. */
+  disclosed?: Record<string, unknown>;
+  signer?: { subject: string; issuer: string; serial: string; algorithm?: string } | null;
+  signedAt?: string | null;
+  /** For another node's licence: the trust-list node that vouches for it. */
+  trustedNode?: string | null;
+}

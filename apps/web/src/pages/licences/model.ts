@@ -5,89 +5,25 @@
 import { ApiError, type ApiErrorBody, csrfToken, type Lang, request } from '../../api.ts';
 import type { MessageKey, TFunction } from '../../i18n/index.tsx';
 
-export type LicenceStatus = 'valid' | 'revoked' | 'cancelled' | 'superseded';
-export type VerifyStatus = 'valid' | 'revoked' | 'expired' | 'tampered' | 'unknown';
-export type EffectiveStatus = VerifyStatus | 'superseded' | 'cancelled';
+/** The API's own shapes and code tables (type-only, plus the small constant lists of types.ts). */
+export type {
+  Disclosable,
+  EffectiveStatus,
+  LicenceStatus,
+  LicenceType,
+  LicenceView,
+  SealAlgorithm,
+  SealStatus,
+  SealType,
+  SealView,
+  TemplateField,
+  VerifyStatus,
+} from '@yiwang/licences/types';
+export { DISCLOSABLE, SEAL_ALGORITHMS, SEAL_TYPES } from '@yiwang/licences/types';
 
-/** Metadata a holder may disclose to a verifier (besides status, type, issuer and validity). */
-export const DISCLOSABLE = ['holderName', 'holderCode', 'licenceNumber', 'data'] as const;
-export type Disclosable = (typeof DISCLOSABLE)[number];
-
-export interface LicenceView {
-  id: string;
-  identifier: string;
-  typeId: string;
-  typeCode: string;
-  typeName: string;
-  typeNameEn: string | null;
-  licenceNumber: string;
-  version: number;
-  previousId: string | null;
-  issuerName: string;
-  issuerCode: string;
-  holderName: string;
-  holderCodeMasked: string;
-  holderCodeType: string;
-  issueDate: string;
-  validFrom: string;
-  validTo: string | null;
-  jurisdictionCode: string;
-  taskCode: string | null;
-  taskName: string | null;
-  caseId: string | null;
-  data: Record<string, unknown>;
-  disclosure: Disclosable[];
-  status: LicenceStatus;
-  effectiveStatus: EffectiveStatus;
-  statusReason: string | null;
-  sealId: string;
-  verifyUrl: string;
-  createdAt: string;
-}
-
-export interface TemplateField {
-  key: string;
-  label: string;
-  labelEn?: string | null;
-  fromForm?: string | null;
-}
-
-export interface LicenceType {
-  id: string;
-  typeCode: string;
-  name: string;
-  nameEn?: string | null;
-  authorityName: string;
-  authorityCode: string;
-  holderKind: 'person' | 'enterprise';
-  metadataSchema: Record<string, unknown>;
-  template: { fields: TemplateField[] };
-  validityYears?: number | null;
-  issuingDepartmentIds: string[];
-  taskCodes: string[];
-  status: 'active' | 'retired';
-}
-
-export interface VerifyAnswer {
-  status: VerifyStatus;
-  reason?: string;
-  identifier?: string;
-  typeName?: string;
-  typeCode?: string;
-  issuerName?: string;
-  issuerCode?: string;
-  issueDate?: string;
-  validFrom?: string;
-  validTo?: string | null;
-  version?: number;
-  statusReason?: string | null;
-  disclosed?: Record<string, unknown>;
-  signer?: { subject: string; issuer: string; serial: string; algorithm?: string } | null;
-  signedAt?: string | null;
-  trustedNode?: string | null;
-  /** Show tokens only: when the code stops working. */
-  expiresAt?: string;
-}
+import type { VerifyAnswer as ApiVerifyAnswer, LicenceType } from '@yiwang/licences/types';
+/** A verification answer; show tokens also say when the code stops working. */
+export type VerifyAnswer = ApiVerifyAnswer & { expiresAt?: string };
 
 export interface CopyView {
   id: string;
@@ -111,31 +47,6 @@ export interface ShowToken {
   token: string;
   expiresAt: string;
   url: string;
-}
-
-export type SealType = 'official' | 'approval' | 'licence';
-export const SEAL_TYPES: readonly SealType[] = ['official', 'approval', 'licence'];
-export type SealAlgorithm = 'ED25519' | 'P256' | 'SM2';
-export const SEAL_ALGORITHMS: readonly SealAlgorithm[] = ['ED25519', 'P256', 'SM2'];
-export type SealStatus = 'active' | 'suspended' | 'revoked';
-
-export interface SealView {
-  id: string;
-  departmentId: string;
-  departmentName: string;
-  name: string;
-  sealType: SealType;
-  algorithm: SealAlgorithm;
-  status: SealStatus;
-  statusReason: string | null;
-  validFrom: string;
-  validTo: string;
-  certSerial: string;
-  certFingerprint: string;
-  certPem: string;
-  pictureKind: 'generated' | 'uploaded';
-  picture: string;
-  createdAt: string;
 }
 
 export interface TrustAnchor {
