@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import { type Db, dayOf, loadConfig, openDatabase } from '@yiwang/platform';
 import { buildRuntime, type Runtime } from '@yiwang/server';
 import { idNumberCheckDigit } from '@yiwang/shared';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
-import pg from 'pg';
 import { type CaseGenResult, generateCases } from './cases-data.ts';
+import { cannon, onThrowAwayPostgres, settlerFor } from './lib.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -46,7 +46,7 @@ const CITIZEN_PASSWORD = 'Citizen#2026';
 /** Targets of the issue. */
 const TARGET = { submitVsInsert: 0.5, inboxP99PgMs: 50, searchP99Ms: 20 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 
 // ---------- load ----------
@@ -70,36 +70,12 @@ interface Scenario {
   baseline?: string;
 }
 
-async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
 /**
  * Waits until the database has no query left from the previous load (requests that autocannon
  * abandoned keep running in the server): on PGlite the probe itself queues behind them, on
  * PostgreSQL it also polls pg_stat_activity. Bounded by 60 s.
  */
 let settle: () => Promise<void> = async () => {};
-
-function settlerFor(db: Db): () => Promise<void> {
-  return async () => {
-    // Abandoned requests go on issuing queries after a probe has passed them, so wait for two
-    // quick probes in a row.
-    const until = Date.now() + 60_000;
-    let quiet = 0;
-    while (Date.now() < until && quiet < 2) {
-      const t0 = performance.now();
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
-      `.execute(db);
-      quiet = Number(rows[0]?.n ?? 0) === 0 && performance.now() - t0 < 50 ? quiet + 1 : 0;
-      await sleep(100);
-    }
-  };
-}
 
 async function measure(name: string, label: string, opts: autocannon.Options): Promise<Scenario> {
   await cannon({ connections: CONNECTIONS, ...opts, duration: WARMUP_S });
@@ -635,34 +611,8 @@ async function benchDatabase(database: 'PostgreSQL' | 'PGlite', databaseUrl: str
 
 // ---------- PostgreSQL database ----------
 
-async function adminQuery(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 async function onPostgres(): Promise<DbResult> {
-  try {
-    await adminQuery('select 1');
-  } catch (e) {
-    const why = `not reachable at ${PG_URL} (${e instanceof Error ? e.message : String(e)})`;
-    console.log(`\n== PostgreSQL: SKIPPED — ${why}`);
-    return { database: 'PostgreSQL', skipped: why };
-  }
-  const dbName = `yw_bench_cases_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`create database ${dbName}`);
-  try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    return await benchDatabase('PostgreSQL', u.toString());
-  } finally {
-    await sleep(100);
-    await adminQuery(`drop database if exists ${dbName} with (force)`);
-  }
+  return onThrowAwayPostgres(PG_URL, 'cases', (url) => benchDatabase('PostgreSQL', url));
 }
 
 // ---------- report ----------

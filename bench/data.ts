@@ -22,9 +22,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type Db, dayOf, loadConfig, type Platform, systemCtx } from '@yiwang/platform';
+import { dayOf, loadConfig, type Platform, systemCtx } from '@yiwang/platform';
 import { buildRuntime, modules, type Runtime } from '@yiwang/server';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import mysql from 'mysql2/promise';
@@ -52,6 +52,7 @@ import {
   PERSON_FIELDS,
   person,
 } from './data-gen.ts';
+import { cannon, onThrowAwayPostgres, settlerFor } from './lib.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -85,7 +86,7 @@ const PROBE_REQUESTS = 20;
 /** Targets of the issue. */
 const TARGET = { gatewayVsUnmasked: 0.7, gatewayVsBareSelect: 0.5 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const load1 = () => round(loadavg()[0]!, 2);
 const fmt = (n: number) => n.toLocaleString('en');
@@ -125,29 +126,6 @@ interface Scenario {
   round?: number;
   /** Calls already recorded for the grant when a gateway scenario started. */
   grantCallsBefore?: number;
-}
-
-async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-/** Waits until the database has no query left from the previous load (bounded by 60 s); as in bench/cases.ts. */
-function settlerFor(db: Db): () => Promise<void> {
-  return async () => {
-    const until = Date.now() + 60_000;
-    let quiet = 0;
-    while (Date.now() < until && quiet < 2) {
-      const t0 = performance.now();
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
-      `.execute(db);
-      quiet = Number(rows[0]?.n ?? 0) === 0 && performance.now() - t0 < 50 ? quiet + 1 : 0;
-      await sleep(100);
-    }
-  };
 }
 
 /**
@@ -915,34 +893,8 @@ async function benchDatabase(
 
 // ---------- PostgreSQL database ----------
 
-async function adminQuery(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 async function onPostgres(): Promise<DbResult> {
-  try {
-    await adminQuery('select 1');
-  } catch (e) {
-    const why = `not reachable at ${PG_URL} (${e instanceof Error ? e.message : String(e)})`;
-    console.log(`\n== PostgreSQL: SKIPPED — ${why}`);
-    return { database: 'PostgreSQL', skipped: why };
-  }
-  const dbName = `yw_bench_data_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`create database ${dbName}`);
-  try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    return await benchDatabase('PostgreSQL', u.toString(), PERSONS, ENTERPRISES);
-  } finally {
-    await sleep(100);
-    await adminQuery(`drop database if exists ${dbName} with (force)`);
-  }
+  return onThrowAwayPostgres(PG_URL, 'data', (url) => benchDatabase('PostgreSQL', url, PERSONS, ENTERPRISES));
 }
 
 // ---------- report ----------

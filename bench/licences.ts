@@ -16,14 +16,13 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { anonymous, type Ctx, type Db, loadConfig, writeAudit } from '@yiwang/platform';
+import { anonymous, type Ctx, loadConfig, writeAudit } from '@yiwang/platform';
 import { buildRuntime, modules, type Runtime } from '@yiwang/server';
 import { idNumberCheckDigit, licenceIdentifier } from '@yiwang/shared';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { type RawBuilder, sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
-import pg from 'pg';
 import { sm2 } from 'sm-crypto-v2';
 import { unsealKey } from '../packages/modules/licences/src/keys.ts';
 import { renderLicencePdf } from '../packages/modules/licences/src/pdf/render.ts';
@@ -41,6 +40,7 @@ import {
 } from '../packages/modules/licences/src/pki/keys.ts';
 import { BUSINESS_LICENCE_TYPE, RESIDENCE_PERMIT_TYPE } from '../packages/modules/licences/src/seed.ts';
 import { signedRecord } from '../packages/modules/licences/src/service.ts';
+import { cannon, onThrowAwayPostgres, settlerFor } from './lib.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -68,7 +68,7 @@ const SEEDED = ['org', 'identity', 'catalog', 'cases', 'licences'];
 /** Targets of the issue. */
 const TARGET = { verifyVsBareSelect: 0.8 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const _sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const load1 = () => round(loadavg()[0]!, 2);
@@ -321,29 +321,6 @@ interface Scenario {
   answers?: Answers;
   ratio?: number;
   baseline?: string;
-}
-
-async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-/** Waits until the database has no query left from the previous load (bounded by 60 s); as in bench/cases.ts. */
-function settlerFor(db: Db): () => Promise<void> {
-  return async () => {
-    const until = Date.now() + 60_000;
-    let quiet = 0;
-    while (Date.now() < until && quiet < 2) {
-      const t0 = performance.now();
-      const { rows } = await sql<{ n: string }>`
-        select count(*) as n from pg_stat_activity
-        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
-      `.execute(db);
-      quiet = Number(rows[0]?.n ?? 0) === 0 && performance.now() - t0 < 50 ? quiet + 1 : 0;
-      await sleep(100);
-    }
-  };
 }
 
 /** 1 s warm-up (discarded), then DURATION_S measured; `make` builds fresh answer counters for each run. */
@@ -861,34 +838,8 @@ async function benchDatabase(database: DbResult['database'], databaseUrl: string
 
 // ---------- PostgreSQL database ----------
 
-async function adminQuery(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 async function onPostgres(): Promise<DbResult> {
-  try {
-    await adminQuery('select 1');
-  } catch (e) {
-    const why = `not reachable at ${PG_URL} (${e instanceof Error ? e.message : String(e)})`;
-    console.log(`\n== PostgreSQL: SKIPPED — ${why}`);
-    return { database: 'PostgreSQL', skipped: why };
-  }
-  const dbName = `yw_bench_licences_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`create database ${dbName}`);
-  try {
-    const u = new URL(PG_URL);
-    u.pathname = `/${dbName}`;
-    return await benchDatabase('PostgreSQL', u.toString());
-  } finally {
-    await sleep(100);
-    await adminQuery(`drop database if exists ${dbName} with (force)`);
-  }
+  return onThrowAwayPostgres(PG_URL, 'licences', (url) => benchDatabase('PostgreSQL', url));
 }
 
 // ---------- report ----------
