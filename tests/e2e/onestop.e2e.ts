@@ -212,7 +212,7 @@ describe('browser journey: one-stop services end to end', () => {
       await itemLink.click();
       await citizen.waitForURL(/\/services\/[0-9A-Z]{31}$/);
       const taskCode = new URL(citizen.url()).pathname.split('/')[2]!;
-      await citizen.getByRole('heading', { name: ITEM }).waitFor();
+      await citizen.getByRole('heading', { name: ITEM, exact: true }).waitFor();
       await citizen.getByRole('cell', { name: M_LAYOUT }).waitFor();
       await citizen.getByRole('button', { name: '在线办理' }).click();
       await citizen.waitForURL(new RegExp(`/services/${taskCode}/apply$`));
