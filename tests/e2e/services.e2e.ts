@@ -17,12 +17,10 @@ describe('browser journeys: service catalog', () => {
     await page.waitForURL(/\/services/);
     await page.getByRole('searchbox', { name: '搜索事项' }).fill('spjy');
     await page.keyboard.press('Enter');
-    await page
-      .getByRole('link', { name: /食品经营许可/ })
-      .first()
-      .click();
+    await page.getByRole('link', { name: '食品经营许可', exact: true }).click();
     await page.waitForURL(/\/services\/[0-9A-Z]{31}/);
-    await page.getByRole('heading', { name: /食品经营许可/ }).waitFor();
+    // exact: the search list also holds 食品经营许可延续
+    await page.getByRole('heading', { name: '食品经营许可', exact: true }).waitFor();
     await page.getByText('申请材料').first().waitFor();
     await page.close();
   });
