@@ -131,11 +131,55 @@ export async function writeAudit(tx: Tx | Db, ctx: Ctx, entry: AuditEntry): Prom
     insert into audit_pending (seq) select seq from rec`.execute(tx);
 }
 
+/** A row written in the same statement as a grouped audit record (e.g. the call row it describes). */
+export interface AuditCompanion {
+  table: string;
+  values: Record<string, unknown>;
+}
+
 interface QueuedAudit {
   ctx: Ctx;
   entry: AuditEntry;
   at: string;
+  companions: AuditCompanion[];
   done: (err?: unknown) => void;
+}
+
+const auditRow = ({ ctx, entry, at }: QueuedAudit) => ({
+  at,
+  actor_id: ctx.caller.accountId,
+  actor_name: ctx.caller.name,
+  action: entry.action,
+  object_type: entry.objectType ?? null,
+  object_id: entry.objectId ?? null,
+  outcome: entry.outcome ?? 'success',
+  request_id: ctx.requestId,
+  source_ip: ctx.ip,
+  detail: entry.detail == null ? null : JSON.stringify(entry.detail),
+  prev_hash: null,
+  hash: null,
+});
+
+/**
+ * One autocommit statement for a batch: the audit records, their pending links and the companion
+ * rows of every table, as data-modifying CTEs (all or nothing, one commit).
+ */
+async function insertBatch(db: Db, batch: QueuedAudit[]): Promise<void> {
+  const byTable = new Map<string, Record<string, unknown>[]>();
+  for (const q of batch)
+    for (const c of q.companions) {
+      const rows = byTable.get(c.table) ?? [];
+      rows.push(c.values);
+      byTable.set(c.table, rows);
+    }
+  let query: any = db.with('rec', (qb) => qb.insertInto('audit_log').values(batch.map(auditRow)).returning('seq'));
+  let n = 0;
+  for (const [table, rows] of byTable) query = query.with(`c${n++}`, (qb: Db) => qb.insertInto(table).values(rows));
+  await query
+    .insertInto('audit_pending')
+    .columns(['seq'])
+    .expression((eb: any) => eb.selectFrom('rec').select('seq'))
+    .execute();
 }
 
 class AuditGroup {
@@ -143,48 +187,37 @@ class AuditGroup {
   private flushing: Promise<void> | null = null;
   constructor(private readonly db: Db) {}
 
-  add(ctx: Ctx, entry: AuditEntry): Promise<void> {
+  add(ctx: Ctx, entry: AuditEntry, companions: AuditCompanion[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ctx, entry, at: new Date().toISOString(), done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({
+        ctx,
+        entry,
+        at: new Date().toISOString(),
+        companions,
+        done: (err) => (err ? reject(err) : resolve()),
+      });
       if (!this.flushing) this.flushing = this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    // Let the requests of this turn of the event loop join the batch.
+    // Let the requests of this turn of the event loop join the batch; while a batch is being
+    // written, the next one gathers (group commit).
     await new Promise((r) => setImmediate(r));
     while (this.queue.length) {
       const batch = this.queue.splice(0, 500);
       try {
-        await this.db.transaction().execute(async (tx) => {
-          const rows = await tx
-            .insertInto('audit_log')
-            .values(
-              batch.map(({ ctx, entry, at }) => ({
-                at,
-                actor_id: ctx.caller.accountId,
-                actor_name: ctx.caller.name,
-                action: entry.action,
-                object_type: entry.objectType ?? null,
-                object_id: entry.objectId ?? null,
-                outcome: entry.outcome ?? 'success',
-                request_id: ctx.requestId,
-                source_ip: ctx.ip,
-                detail: entry.detail == null ? null : JSON.stringify(entry.detail),
-                prev_hash: null,
-                hash: null,
-              })),
-            )
-            .returning('seq')
-            .execute();
-          await tx
-            .insertInto('audit_pending')
-            .values(rows.map((r) => ({ seq: r.seq })))
-            .execute();
-        });
+        await insertBatch(this.db, batch);
         for (const q of batch) q.done();
       } catch (err) {
-        for (const q of batch) q.done(err);
+        // One bad entry must not fail the others: write them one by one.
+        if (batch.length === 1) batch[0]!.done(err);
+        else
+          for (const q of batch)
+            await insertBatch(this.db, [q]).then(
+              () => q.done(),
+              (e) => q.done(e),
+            );
       }
     }
     this.flushing = null;
@@ -195,17 +228,23 @@ const groups = new WeakMap<Db, AuditGroup>();
 
 /**
  * Records a standalone audit entry (one that belongs to no other write, e.g. a public
- * verification) and resolves once it is committed: concurrent callers share one transaction and
- * one commit (group commit), so the record is durable before the answer is sent, as with
- * `writeAudit`, without a commit per request.
+ * verification or a gateway read) and resolves once it is committed: concurrent callers share one
+ * statement and one commit (group commit), so the record is durable before the answer is sent, as
+ * with `writeAudit`, without a commit per request. `companions` are rows written atomically with
+ * the record (in the same statement), such as the call record a gateway answer is traced by.
  */
-export function writeAuditGrouped(db: Db, ctx: Ctx, entry: AuditEntry): Promise<void> {
+export function writeAuditGrouped(
+  db: Db,
+  ctx: Ctx,
+  entry: AuditEntry,
+  companions: AuditCompanion[] = [],
+): Promise<void> {
   let g = groups.get(db);
   if (!g) {
     g = new AuditGroup(db);
     groups.set(db, g);
   }
-  return g.add(ctx, entry);
+  return g.add(ctx, entry, companions);
 }
 
 /**

@@ -94,8 +94,7 @@ export async function exchangeRoutes(scope: FastifyInstance, platform: Platform)
       },
     },
     async (req, reply) => {
-      const g = await gw.grantOfToken(platform, req.headers.authorization);
-      return send(reply, await gw.query(platform, requestCtx(req), g, req.body));
+      return send(reply, await gw.queryByToken(platform, requestCtx(req), req.headers.authorization, req.body));
     },
   );
 
@@ -118,8 +117,10 @@ export async function exchangeRoutes(scope: FastifyInstance, platform: Platform)
       },
     },
     async (req, reply) => {
-      const g = await gw.grantOfToken(platform, req.headers.authorization);
-      return send(reply, await gw.predicate(platform, requestCtx(req), g, req.body as any));
+      return send(
+        reply,
+        await gw.predicateByToken(platform, requestCtx(req), req.headers.authorization, req.body as any),
+      );
     },
   );
 

@@ -25,6 +25,7 @@ import {
   sha256,
   type Tx,
   writeAudit,
+  writeAuditGrouped,
 } from '@yiwang/platform';
 import { divisionLevel, isInDivisionSubtree } from '@yiwang/shared';
 import { sql } from 'kysely';
@@ -32,7 +33,7 @@ import { listLevels, listMaskRules, requireResource } from './catalog.ts';
 import { hasQueryThrough, queryThrough } from './connectors.ts';
 import { applyRule, type Shown, showField } from './masking.ts';
 import { fromStored, isSealed, keyText, type Values, valueHash } from './rows.ts';
-import { loadRequest, onRevoke, type RequestView } from './sharing.ts';
+import { loadRequest, onRevoke, type RequestView, requestView } from './sharing.ts';
 import type { Resource } from './types.ts';
 
 const TOKEN_SECONDS = 3600;
@@ -310,152 +311,230 @@ interface CallSpec {
   key?: string | null;
 }
 
+/** The grant's state as the call found it: read in the call's own statement (authoritative). */
+interface Limits {
+  status: string;
+  daily_quota: number;
+  rate_per_minute: number;
+}
+
+/** The data_calls row and the audit entry of one answered call (the same for every path). */
+function callRecord(p: Platform, ctx: Ctx, g: Grant, spec: CallSpec, rows: number, hash: string) {
+  const values = {
+    request_id: g.request.id,
+    client_id: g.clientId,
+    consumer_department_id: g.request.consumerDepartmentId,
+    resource_id: g.resource.id,
+    kind: spec.kind,
+    purpose: g.request.purpose,
+    fields: JSON.stringify(spec.fields),
+    key_hash: spec.key ? valueHash(p.config.secretKey, spec.key) : null,
+    rows,
+    answer_hash: hash,
+    request_uid: ctx.requestId,
+    on_behalf_of: g.onBehalfOf ?? null,
+    task_code: g.tags?.taskCode ?? null,
+    material: g.tags?.material ?? null,
+    via: g.tags?.via ?? 'gateway',
+  };
+  const entry = {
+    action: `data.gateway.${spec.kind}`,
+    objectType: 'data_resource',
+    objectId: g.resource.id,
+    detail: {
+      consumer: g.request.consumerDepartmentId,
+      grant: g.request.id,
+      client: g.clientId,
+      purpose: g.request.purpose,
+      resource: g.resource.code,
+      fields: spec.fields,
+      rows,
+      answerHash: hash,
+      ...(g.onBehalfOf ? { onBehalfOf: 'applicant' } : {}),
+      ...(g.tags ? { taskCode: g.tags.taskCode, material: g.tags.material, via: g.tags.via } : {}),
+    },
+  };
+  return { values, entry };
+}
+
+const notActive = (requestId: string) =>
+  gatewayError(403, 'GRANT_NOT_ACTIVE', '共享授权未生效或已撤销', 'The grant is not active', undefined, requestId);
+
 /**
- * Runs one call in a transaction that locks the grant: quota and rate are checked, the answer is
- * built and serialised, and the call row and its audit record are written with the answer's hash
+ * Runs one call: the grant's status is checked, quota and rate are counted, the answer is built
+ * and serialised, and the call row and its audit record (with the answer's hash) are committed
  * before the answer leaves.
+ *
+ * - Inside a case's transaction (`g.tx`, a no-proof fulfilment) everything goes with that
+ *   transaction, counters included, so a case that is not filed leaves no trace.
+ * - A call of its own counts against the process's quota lease (`takeQuota`), reads without a
+ *   transaction, and writes the call row and the audit record in one statement shared with the
+ *   concurrent calls of this process (group commit, `writeAuditGrouped`); a call that fails after
+ *   counting gives its count back. `limits` is the grant's state when the caller has just read it
+ *   in its own statement (the fast key path), else it is read here.
  */
 async function call(
   p: Platform,
   ctx: Ctx,
   g: Grant,
   spec: CallSpec,
-  build: (tx: Tx) => Promise<{ body: Record<string, unknown>; rows: number }>,
+  build: (db: Db | Tx) => Promise<{ body: Record<string, unknown>; rows: number }>,
+  limits?: Limits,
 ): Promise<Answer> {
-  const run = async (tx: Tx) => {
+  const answer = async (db: Db | Tx) => {
+    const { body, rows } = await build(db);
+    const full = { ...body, requestId: ctx.requestId };
+    const bytes = JSON.stringify(full);
+    const hash = sha256(bytes);
+    return { answer: { bytes, hash, body: full }, rows };
+  };
+  if (g.tx) {
+    const tx = g.tx;
     const req = await tx
       .selectFrom('data_requests')
       .select(['status', 'daily_quota', 'rate_per_minute'])
       .where('id', '=', g.request.id)
       .executeTakeFirstOrThrow();
-    if (req.status !== 'granted')
-      throw gatewayError(
-        403,
-        'GRANT_NOT_ACTIVE',
-        '共享授权未生效或已撤销',
-        'The grant is not active',
-        undefined,
-        g.request.id,
-      );
-    // Inside a case's transaction the counters go with it; a call of its own counts first (below).
-    if (g.tx) await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
-    const { body, rows } = await build(tx);
-    const full = { ...body, requestId: ctx.requestId };
-    const bytes = JSON.stringify(full);
-    const hash = sha256(bytes);
-    const keyHash = spec.key ? valueHash(p.config.secretKey, spec.key) : null;
-    await tx
-      .insertInto('data_calls')
-      .values({
-        request_id: g.request.id,
-        client_id: g.clientId,
-        consumer_department_id: g.request.consumerDepartmentId,
-        resource_id: g.resource.id,
-        kind: spec.kind,
-        purpose: g.request.purpose,
-        fields: JSON.stringify(spec.fields),
-        key_hash: keyHash,
-        rows,
-        answer_hash: hash,
-        request_uid: ctx.requestId,
-        on_behalf_of: g.onBehalfOf ?? null,
-        task_code: g.tags?.taskCode ?? null,
-        material: g.tags?.material ?? null,
-        via: g.tags?.via ?? 'gateway',
-      })
-      .execute();
-    await writeAudit(tx, ctx, {
-      action: `data.gateway.${spec.kind}`,
-      objectType: 'data_resource',
-      objectId: g.resource.id,
-      detail: {
-        consumer: g.request.consumerDepartmentId,
-        grant: g.request.id,
-        client: g.clientId,
-        purpose: g.request.purpose,
-        resource: g.resource.code,
-        fields: spec.fields,
-        rows,
-        answerHash: hash,
-        ...(g.onBehalfOf ? { onBehalfOf: 'applicant' } : {}),
-        ...(g.tags ? { taskCode: g.tags.taskCode, material: g.tags.material, via: g.tags.via } : {}),
-      },
-    });
-    return { bytes, hash, body: full };
-  };
-  if (g.tx) return run(g.tx);
-  // A call of its own counts against the limits in a statement of its own (the counter rows are
-  // locked for that statement only, so calls of one grant do not queue behind each other's
-  // transactions), and gives the count back if the call then fails.
-  const limits = await p.db
-    .selectFrom('data_requests')
-    .select(['status', 'daily_quota', 'rate_per_minute'])
-    .where('id', '=', g.request.id)
-    .executeTakeFirstOrThrow();
-  if (limits.status === 'granted') {
-    const periods = await p.db
-      .transaction()
-      .execute((tx) => reserve(tx, g.request.id, limits.rate_per_minute, limits.daily_quota));
-    try {
-      return await p.db.transaction().execute(run);
-    } catch (err) {
-      await release(p.db, g.request.id, periods).catch(() => undefined);
-      throw err;
-    }
+    if (req.status !== 'granted') throw notActive(g.request.id);
+    await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
+    const { answer: a, rows } = await answer(tx);
+    const rec = callRecord(p, ctx, g, spec, rows, a.hash);
+    await tx.insertInto('data_calls').values(rec.values).execute();
+    await writeAudit(tx, ctx, rec.entry);
+    return a;
   }
-  return p.db.transaction().execute(run);
+  const lim =
+    limits ??
+    (await p.db
+      .selectFrom('data_requests')
+      .select(['status', 'daily_quota', 'rate_per_minute'])
+      .where('id', '=', g.request.id)
+      .executeTakeFirstOrThrow());
+  if (lim.status !== 'granted') throw notActive(g.request.id);
+  const giveBack = await takeQuota(p.db, g.request.id, lim.rate_per_minute, lim.daily_quota);
+  try {
+    const { answer: a, rows } = await answer(p.db);
+    const rec = callRecord(p, ctx, g, spec, rows, a.hash);
+    await writeAuditGrouped(p.db, ctx, rec.entry, [{ table: 'data_calls', values: rec.values }]);
+    return a;
+  } catch (err) {
+    giveBack();
+    throw err;
+  }
+}
+
+const rateLimited = (requestId: string) =>
+  gatewayError(
+    429,
+    'RATE_LIMITED',
+    '调用过于频繁，超过每分钟限速',
+    'Rate limit of the grant exceeded',
+    undefined,
+    requestId,
+  );
+const quotaExceeded = (requestId: string) =>
+  gatewayError(429, 'QUOTA_EXCEEDED', '已达到今日调用限额', 'Daily quota of the grant used up', undefined, requestId);
+
+/** The current periods of a grant's limits: this minute and this day (China time). */
+function periodsNow(): [minute: string, day: string, minuteNo: number] {
+  const minute = Math.floor(Date.now() / 60_000);
+  return [`m:${minute}`, `d:${dayOf(new Date())}`, minute];
 }
 
 /**
- * Counts the call against the grant's rate per minute and daily quota (China day) — one upsert per
- * limit that only increments below the limit — or refuses it (429). Inside the call's transaction:
- * a call that fails is not counted; concurrent calls of one grant wait only for each other's counter
- * rows, not for a count of the day's calls.
+ * Adds `n` calls to a grant's counter for `period` if that keeps it within `limit` (one upsert;
+ * the counter row is locked for this statement only). Answers whether it did.
  */
-async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<string[]> {
-  const bump = async (period: string, limit: number) =>
-    (
-      await sql<{ calls: number }>`
-        insert into data_grant_usage (request_id, period, calls) values (${requestId}, ${period}, 1)
-        on conflict (request_id, period) do update set calls = data_grant_usage.calls + 1
-          where data_grant_usage.calls < ${limit}
-        returning calls`.execute(tx)
-    ).rows.length === 1 && limit > 0;
-  const minute = Math.floor(Date.now() / 60_000);
-  const periods = [`m:${minute}`, `d:${dayOf(new Date())}`];
-  if (!(await bump(periods[0]!, ratePerMinute)))
-    throw gatewayError(
-      429,
-      'RATE_LIMITED',
-      '调用过于频繁，超过每分钟限速',
-      'Rate limit of the grant exceeded',
-      undefined,
-      requestId,
-    );
-  if (!(await bump(periods[1]!, dailyQuota)))
-    throw gatewayError(
-      429,
-      'QUOTA_EXCEEDED',
-      '已达到今日调用限额',
-      'Daily quota of the grant used up',
-      undefined,
-      requestId,
-    );
-  // Minute counters older than a day are of no use; drop them now and then.
-  if (minute % 97 === 0)
-    await sql`delete from data_grant_usage where request_id = ${requestId} and period like 'm:%'
-      and period < ${`m:${minute - 1440}`}`.execute(tx);
-  return periods;
+async function bump(db: Db | Tx, requestId: string, period: string, n: number, limit: number): Promise<boolean> {
+  if (limit <= 0 || n > limit) return false;
+  const r = await sql<{ calls: number }>`
+    insert into data_grant_usage (request_id, period, calls) values (${requestId}, ${period}, ${n})
+    on conflict (request_id, period) do update set calls = data_grant_usage.calls + ${n}
+      where data_grant_usage.calls + ${n} <= ${limit}
+    returning calls`.execute(db);
+  return r.rows.length === 1;
 }
 
-/** Gives back the counts of a call that failed after `reserve`. */
-async function release(db: Db, requestId: string, periods: string[]): Promise<void> {
-  await db
-    .updateTable('data_grant_usage')
-    .set({ calls: sql`greatest(calls - 1, 0)` })
-    .where('request_id', '=', requestId)
-    .where('period', 'in', periods)
-    .execute();
+/** Minute counters older than a day are of no use; dropped now and then. */
+async function dropOldMinutes(db: Db | Tx, requestId: string, minute: number) {
+  await sql`delete from data_grant_usage where request_id = ${requestId} and period like 'm:%'
+    and period < ${`m:${minute - 1440}`}`.execute(db);
+}
+
+/**
+ * Counts the call against the grant's rate per minute and daily quota exactly, inside `tx` (a
+ * call made within a case's transaction): a call that fails is not counted.
+ */
+async function reserve(tx: Tx, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<void> {
+  const [minute, day, minuteNo] = periodsNow();
+  if (!(await bump(tx, requestId, minute, 1, ratePerMinute))) throw rateLimited(requestId);
+  if (!(await bump(tx, requestId, day, 1, dailyQuota))) throw quotaExceeded(requestId);
+  if (minuteNo % 97 === 0) await dropOldMinutes(tx, requestId, minuteNo);
+}
+
+/**
+ * Calls a process may make before it counts again: a small share of the limit (1 for small
+ * limits, so those are exact), at most 100.
+ */
+export const leaseSize = (limit: number) => Math.max(1, Math.min(100, Math.floor(limit / 100)));
+
+interface Lease {
+  period: string;
+  left: number;
+}
+const leases = new WeakMap<Db, Map<string, Lease>>();
+
+/**
+ * Quota leases: a process counts a grant's calls in the database `leaseSize(limit)` at a time
+ * (one upsert per lease, never past the limit; the last lease of a period may be a single call)
+ * and spends the lease locally, so a busy grant does not update one hot counter row per call.
+ * The limits hold across processes: what a process has leased is counted as used, so all
+ * processes together never exceed a limit; a lease left unspent when its minute or day ends
+ * (or its process stops) is lost, so near a limit a grant may be refused up to (processes ×
+ * lease) calls early. Answers a function that gives the call back (the call failed).
+ */
+async function takeQuota(db: Db, requestId: string, ratePerMinute: number, dailyQuota: number): Promise<() => void> {
+  let byKey = leases.get(db);
+  if (!byKey) {
+    byKey = new Map();
+    leases.set(db, byKey);
+  }
+  const [minute, day, minuteNo] = periodsNow();
+  const take = async (kind: 'm' | 'd', period: string, limit: number): Promise<Lease> => {
+    const key = `${requestId}|${kind}`;
+    let l = byKey.get(key);
+    if (!l || l.period !== period) {
+      l = { period, left: 0 };
+      byKey.set(key, l);
+    }
+    if (l.left > 0) {
+      l.left--;
+      return l;
+    }
+    const n = leaseSize(limit);
+    const got = (await bump(db, requestId, period, n, limit))
+      ? n
+      : n > 1 && (await bump(db, requestId, period, 1, limit))
+        ? 1
+        : 0;
+    if (!got) throw kind === 'm' ? rateLimited(requestId) : quotaExceeded(requestId);
+    if (kind === 'm' && minuteNo % 97 === 0) await dropOldMinutes(db, requestId, minuteNo);
+    // Another call of this process may have leased meanwhile: leases add up.
+    l.left += got - 1;
+    return l;
+  };
+  const m = await take('m', minute, ratePerMinute);
+  let d: Lease;
+  try {
+    d = await take('d', day, dailyQuota);
+  } catch (err) {
+    m.left++;
+    throw err;
+  }
+  return () => {
+    m.left++;
+    d.left++;
+  };
 }
 
 const grantedFields = (g: Grant) => g.request.grantedFields ?? [];
@@ -511,7 +590,14 @@ export interface QueryInput {
   pageSize?: number;
 }
 
-export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput): Promise<Answer> {
+/** What the fast key path has already read in its one statement (see `keyCall`). */
+interface Prefetched {
+  row: { clear: unknown; sealed: string | null } | null;
+  meta: Meta;
+  limits: Limits;
+}
+
+export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput, pre?: Prefetched): Promise<Answer> {
   const ctx = gatewayCtx(base, g);
   if (g.request.mode !== 'rows')
     throw gatewayError(
@@ -528,11 +614,11 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput)
     throw badRequest('KEY_OR_FILTER', '请按主键或条件查询', 'Query by key or by filter', 'key');
   requireGranted(g, Object.keys(input.filter ?? {}), 'filter');
   const db = g.tx ?? p.db;
-  const [levels, rules] = [await listLevels(db), await listMaskRules(db)];
+  const [levels, rules] = pre ? [pre.meta.levels, pre.meta.rules] : [await listLevels(db), await listMaskRules(db)];
   const page = input.page ?? 1;
   const pageSize = input.pageSize ?? 20;
   const live =
-    input.key && (await hasQueryThrough(db, g.resource.id))
+    !pre && input.key && (await hasQueryThrough(db, g.resource.id))
       ? await queryThrough(p, g.resource, input.key, db)
       : undefined;
   const mctx = {
@@ -549,12 +635,24 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput)
         showField(g.resource.fields.find((f) => f.name === name)!, (v[name] ?? null) as Shown, mctx),
       ]),
     );
-  return call(p, ctx, g, { kind: 'query', fields, key: input.key ?? null }, async (tx) => {
+  const build = async (tx: Db | Tx) => {
     let values: Values[];
     let total: number;
     if (live !== undefined) {
       values = live ? [live] : [];
       total = values.length;
+    } else if (input.key && !input.filter) {
+      // The key is the primary key: at most one row, so no count and no paging query.
+      const row = pre
+        ? pre.row
+        : ((await tx
+            .selectFrom('data_rows')
+            .select(['clear', 'sealed'])
+            .where('resource_id', '=', g.resource.id)
+            .where('key_hash', '=', valueHash(p.config.secretKey, input.key))
+            .executeTakeFirst()) ?? null);
+      total = row ? 1 : 0;
+      values = row && page === 1 ? [fromStored(p.config.secretKey, row as any)] : [];
     } else {
       let q = tx
         .selectFrom('data_rows')
@@ -587,7 +685,8 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput)
       },
       rows: out.length,
     };
-  });
+  };
+  return call(p, ctx, g, { kind: 'query', fields, key: input.key ?? null }, build, pre?.limits);
 }
 
 export type PredicateOp = 'eq' | 'ne' | 'in' | 'within' | 'gt' | 'gte' | 'lt' | 'lte' | 'exists';
@@ -628,6 +727,7 @@ export async function predicate(
   base: Ctx,
   g: Grant,
   input: { key: string; field: string; op: PredicateOp; value?: unknown },
+  pre?: Prefetched,
 ): Promise<Answer> {
   const ctx = gatewayCtx(base, g);
   requireGranted(g, [input.field], 'field');
@@ -640,25 +740,128 @@ export async function predicate(
   if (input.op === 'within' && (typeof input.value !== 'string' || !divisionLevel(input.value)))
     throw badRequest('INVALID_VALUE', 'within 须给出行政区划代码', 'within needs a division code', 'value');
   const db = g.tx ?? p.db;
-  const live = (await hasQueryThrough(db, g.resource.id))
-    ? await queryThrough(p, g.resource, input.key, db)
-    : undefined;
-  return call(p, ctx, g, { kind: 'predicate', fields: [input.field], key: input.key }, async (tx) => {
+  const live =
+    !pre && (await hasQueryThrough(db, g.resource.id)) ? await queryThrough(p, g.resource, input.key, db) : undefined;
+  const build = async (tx: Db | Tx) => {
     let values: Values | null;
     if (live !== undefined) values = live;
     else {
-      const row = await tx
-        .selectFrom('data_rows')
-        .select(['clear', 'sealed'])
-        .where('resource_id', '=', g.resource.id)
-        .where('key_hash', '=', valueHash(p.config.secretKey, input.key))
-        .executeTakeFirst();
+      const row = pre
+        ? pre.row
+        : await tx
+            .selectFrom('data_rows')
+            .select(['clear', 'sealed'])
+            .where('resource_id', '=', g.resource.id)
+            .where('key_hash', '=', valueHash(p.config.secretKey, input.key))
+            .executeTakeFirst();
       values = row ? fromStored(p.config.secretKey, row as any) : null;
     }
     const found = values !== null;
     const result = found ? evaluate(input.op, values![input.field], input.value) : false;
     return { body: { resource: g.resource.code, found, result }, rows: found ? 1 : 0 };
-  });
+  };
+  return call(p, ctx, g, { kind: 'predicate', fields: [input.field], key: input.key }, build, pre?.limits);
+}
+
+// ---------- the fast key path ----------
+
+/**
+ * What the gateway keeps per process about a resource: its fields, the level table, the mask
+ * rules and whether it is answered live. Valid for one generation of data_meta_generation, which
+ * every change to these tables bumps (triggers of migration 0066); each call reads the generation
+ * in its own statement, so a stale copy is never used.
+ */
+interface Meta {
+  gen: string;
+  resource: Resource;
+  levels: Awaited<ReturnType<typeof listLevels>>;
+  rules: Awaited<ReturnType<typeof listMaskRules>>;
+  queryThrough: boolean;
+}
+const metas = new WeakMap<Db, Map<string, Meta>>();
+
+async function metaOf(db: Db, resourceId: string, gen: string): Promise<Meta> {
+  let byResource = metas.get(db);
+  if (!byResource) {
+    byResource = new Map();
+    metas.set(db, byResource);
+  }
+  const hit = byResource.get(resourceId);
+  if (hit?.gen === gen) return hit;
+  // Read after the generation was: at least as new as `gen` (a newer state only means the next
+  // call, seeing a newer generation, reads again).
+  const meta: Meta = {
+    gen,
+    resource: await requireResource(db, resourceId),
+    levels: await listLevels(db),
+    rules: await listMaskRules(db),
+    queryThrough: await hasQueryThrough(db, resourceId),
+  };
+  byResource.set(resourceId, meta);
+  return meta;
+}
+
+const invalidToken = () =>
+  new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
+
+/**
+ * A call by key (query or predicate) in one statement: the token, its grant as it is now
+ * (status, period, fields, limits), the metadata generation and the row itself are read
+ * together; the rest is the same code as the general path (`query`, `predicate`, `call`).
+ * Answers null when the general path must answer (a live, query-through resource).
+ */
+async function keyCall(
+  p: Platform,
+  authorization: string | undefined,
+  key: string,
+  answer: (g: Grant, pre: Prefetched) => Promise<Answer>,
+): Promise<Answer | null> {
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+  if (!token)
+    throw new AppError(401, 'INVALID_TOKEN', '缺少访问令牌', 'A bearer token from /api/v1/exchange/token is required');
+  const r = (
+    await sql<any>`
+      select t.client_id as t_client_id, t.expires_at as t_expires_at, t.revoked as t_revoked, q.*,
+        g.n as meta_gen, d.key_hash as d_key_hash, d.clear as d_clear, d.sealed as d_sealed
+      from data_tokens t
+      join data_requests q on q.id = t.request_id
+      cross join data_meta_generation g
+      left join data_rows d on d.resource_id = q.resource_id and d.key_hash = ${valueHash(p.config.secretKey, key)}
+      where t.token_hash = ${sha256(token)}`.execute(p.db)
+  ).rows[0];
+  if (!r || r.t_revoked || new Date(r.t_expires_at).getTime() < Date.now()) throw invalidToken();
+  const meta = await metaOf(p.db, r.resource_id, String(r.meta_gen));
+  if (meta.queryThrough) return null;
+  const request = requestView({ ...r, code: meta.resource.code, resource_name: meta.resource.name });
+  activeOrThrow(request);
+  const g: Grant = { request, resource: meta.resource, clientId: r.t_client_id };
+  const row = r.d_key_hash ? { clear: r.d_clear, sealed: r.d_sealed } : null;
+  return answer(g, { row, meta, limits: r });
+}
+
+/** `POST /exchange/query`: a query by key alone takes the fast path, anything else the general one. */
+export async function queryByToken(
+  p: Platform,
+  base: Ctx,
+  authorization: string | undefined,
+  input: QueryInput,
+): Promise<Answer> {
+  if (input.key && !input.filter) {
+    const a = await keyCall(p, authorization, input.key, (g, pre) => query(p, base, g, input, pre));
+    if (a) return a;
+  }
+  return query(p, base, await grantOfToken(p, authorization), input);
+}
+
+/** `POST /exchange/predicate`, by the fast key path where it can. */
+export async function predicateByToken(
+  p: Platform,
+  base: Ctx,
+  authorization: string | undefined,
+  input: { key: string; field: string; op: PredicateOp; value?: unknown },
+): Promise<Answer> {
+  const a = await keyCall(p, authorization, input.key, (g, pre) => predicate(p, base, g, input, pre));
+  return a ?? predicate(p, base, await grantOfToken(p, authorization), input);
 }
 
 /** An aggregate over the rows matching `filter`: count, or sum/avg of a numeric field; small identifying cells suppressed. */

@@ -263,4 +263,27 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // A generation number of what the gateway caches per process (resources, fields, levels, mask
+  // rules, query-through connectors): every statement that changes one of them bumps it, and each
+  // gateway call reads it in the same statement as its row, so a cached copy is never used stale.
+  '0066_data_meta_generation': {
+    async up(db) {
+      await sql`
+        create table data_meta_generation (id int primary key check (id = 1), n bigint not null);
+        insert into data_meta_generation values (1, 1);
+        create function data_meta_bump() returns trigger language plpgsql as $$
+          begin update data_meta_generation set n = n + 1 where id = 1; return null; end $$;
+        create trigger data_resources_meta after insert or update or delete on data_resources
+          for each statement execute function data_meta_bump();
+        create trigger data_fields_meta after insert or update or delete on data_fields
+          for each statement execute function data_meta_bump();
+        create trigger data_levels_meta after insert or update or delete on data_levels
+          for each statement execute function data_meta_bump();
+        create trigger data_mask_rules_meta after insert or update or delete on data_mask_rules
+          for each statement execute function data_meta_bump();
+        create trigger data_connectors_meta after insert or delete or update of resource_id, query_through, active
+          on data_connectors for each statement execute function data_meta_bump();
+      `.execute(db);
+    },
+  },
 };

@@ -93,7 +93,8 @@ export async function setting(db: Db | Tx, key: string, fallback: number): Promi
   return Number.isFinite(Number(v)) ? Number(v) : fallback;
 }
 
-function toView(r: any): RequestView {
+/** A request row (with its resource's `code` and `resource_name`) as the API shows it. */
+export function requestView(r: any): RequestView {
   const due = day(r.due_day);
   return {
     id: r.id,
@@ -138,7 +139,7 @@ const selectRequests = (db: Db | Tx) =>
 
 export async function loadRequest(db: Db | Tx, id: string): Promise<RequestView | null> {
   const r = await selectRequests(db).where('q.id', '=', id).executeTakeFirst();
-  return r ? toView(r) : null;
+  return r ? requestView(r) : null;
 }
 
 async function requireRequest(db: Db | Tx, id: string): Promise<RequestView> {
@@ -579,7 +580,7 @@ export async function listRequests(
     .limit(pageSize)
     .offset(((q.page ?? 1) - 1) * pageSize)
     .execute();
-  return { items: rows.map(toView) };
+  return { items: rows.map(requestView) };
 }
 
 export const SETTINGS = ['decision_days', 'review_days', 'remind_before_days'] as const;

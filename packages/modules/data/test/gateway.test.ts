@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { dayOf } from '@yiwang/platform';
+import { dayOf, verifyAuditChain } from '@yiwang/platform';
 import { creditCodeCheckChar, idNumberCheckDigit } from '@yiwang/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as gw from '../src/gateway.ts';
 import { DataTest, personResource } from './helpers.ts';
 
 const id = (body17: string) => body17 + idNumberCheckDigit(body17);
@@ -399,5 +400,107 @@ describe('objections (数据异议)', () => {
     expect(a.body).toMatchObject({ status: 'accepted', reply: '已核实并更正' });
     const mine = await t.call(civil.token, 'GET', '/objections?side=consumer');
     expect(mine.body.items[0].status).toBe('accepted');
+  });
+});
+
+describe('the fast key path (one statement per call, per-process metadata, quota leases, group commit)', () => {
+  const withoutRequestId = (raw: string) => {
+    const { requestId: _id, ...rest } = JSON.parse(raw);
+    return rest;
+  };
+  const ctx = { caller: { accountId: null, name: null } as any, requestId: 'test-general-path', ip: '127.0.0.1' };
+
+  it('answers a key query and a predicate exactly as the general path does', async () => {
+    const g = await grant(population, police.token, { fields: ['id_number', 'name', 'phone', 'address', 'birth_date'] });
+    const general = await gw.grantOfToken(t.rt.platform, `Bearer ${g.token}`);
+    for (const key of [P1, P2, id('44060419000101999')]) {
+      const fast = await ex(g.token, '/query', { key });
+      expect(fast.status, fast.raw).toBe(200);
+      const slow = await gw.query(t.rt.platform, ctx, general, { key });
+      expect(withoutRequestId(fast.raw)).toEqual(withoutRequestId(slow.bytes));
+      const fastP = await ex(g.token, '/predicate', { key, field: 'address', op: 'exists' });
+      const slowP = await gw.predicate(t.rt.platform, ctx, general, { key, field: 'address', op: 'exists' });
+      expect(withoutRequestId(fastP.raw)).toEqual(withoutRequestId(slowP.bytes));
+    }
+    const one = await ex(g.token, '/query', { key: P1 });
+    expect(one.body.rows[0]).toMatchObject({ name: '陈**', id_number: `${P1.slice(0, 4)}**********${P1.slice(-4)}` });
+    expect(one.body.total).toBe(1);
+    expect((await ex(g.token, '/query', { key: P1, page: 2 })).body).toMatchObject({ total: 1, rows: [] });
+  });
+
+  it('uses a change of the masking policy or the catalog at once (the cached metadata is never stale)', async () => {
+    const g = await grant(population, police.token, { fields: ['name'] });
+    expect((await ex(g.token, '/query', { key: P3 })).body.rows[0].name).toBe('何**');
+    const put = await t.call(t.adminToken, 'PUT', '/mask-rules/NAME', {
+      name: '姓名：保留末字',
+      technique: 'keep',
+      params: { head: 0, tail: 1 },
+    });
+    expect(put.status, put.raw).toBe(200);
+    try {
+      expect((await ex(g.token, '/query', { key: P3 })).body.rows[0].name).toBe('**燕');
+    } finally {
+      await t.call(t.adminToken, 'PUT', '/mask-rules/NAME', {
+        name: '姓名：保留首字',
+        technique: 'keep',
+        params: { head: 1, tail: 0 },
+      });
+    }
+    expect((await ex(g.token, '/query', { key: P3 })).body.rows[0].name).toBe('何**');
+    // Any statement on the cached tables bumps the generation, whoever runs it.
+    const gen = async () =>
+      Number((await t.rt.platform.db.selectFrom('data_meta_generation').select('n').executeTakeFirstOrThrow()).n);
+    const before = await gen();
+    await t.rt.platform.db
+      .updateTable('data_fields')
+      .set({ label: '姓名' })
+      .where('resource_id', '=', population.id)
+      .where('name', '=', 'name')
+      .execute();
+    expect(await gen()).toBeGreaterThan(before);
+  });
+
+  it('group-commits concurrent calls: each answer is recorded once with its own hash, and the chain verifies', async () => {
+    const g = await grant(population, police.token, { fields: ['name', 'address'] });
+    const keys = Array.from({ length: 24 }, (_, i) => [P1, P2, P3][i % 3]!);
+    const answers = await Promise.all(keys.map((key) => ex(g.token, '/query', { key })));
+    for (const a of answers) expect(a.status, a.raw).toBe(200);
+    const hashes = answers.map((a) => sha(a.raw)).sort();
+    expect(answers.map((a) => a.headers['x-answer-sha256']).sort()).toEqual(hashes);
+    const calls = await t.rt.platform.db
+      .selectFrom('data_calls')
+      .select(['answer_hash', 'rows', 'key_hash'])
+      .where('request_id', '=', g.requestId)
+      .execute();
+    expect(calls.map((c: any) => c.answer_hash).sort()).toEqual(hashes);
+    expect(calls.every((c: any) => c.rows === 1 && c.key_hash)).toBe(true);
+    const audited = await t.rt.platform.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'data.gateway.query')
+      .execute();
+    const mine = audited.filter((a: any) => a.detail.grant === g.requestId).map((a: any) => a.detail.answerHash);
+    expect(mine.sort()).toEqual(hashes);
+    expect(await verifyAuditChain(t.rt.platform.db)).toMatchObject({ ok: true });
+  });
+
+  it('leases quota in small shares and never lets a grant past its limit', async () => {
+    expect([gw.leaseSize(1), gw.leaseSize(199), gw.leaseSize(600), gw.leaseSize(10_000), gw.leaseSize(1e8)]).toEqual([
+      1, 1, 6, 100, 100,
+    ]);
+    const g = await grant(population, police.token, { fields: ['name'] }, { dailyQuota: 250 });
+    let ok = 0;
+    for (let i = 0; i < 250; i++) if ((await ex(g.token, '/query', { key: P1 })).status === 200) ok++;
+    expect(ok).toBe(250);
+    const over = await ex(g.token, '/query', { key: P1 });
+    expect(over.status).toBe(429);
+    expect(over.body.code).toBe('QUOTA_EXCEEDED');
+    const day = await t.rt.platform.db
+      .selectFrom('data_grant_usage')
+      .select('calls')
+      .where('request_id', '=', g.requestId)
+      .where('period', '=', `d:${dayOf(new Date())}`)
+      .executeTakeFirstOrThrow();
+    expect(day.calls).toBe(250);
   });
 });
