@@ -6,6 +6,13 @@ import { seed } from './seed.ts';
 
 export { checkFormSchema, FIELD_TYPES, STRING_FORMATS } from './form-schema.ts';
 export { catalogMigrations } from './migrations.ts';
+export {
+  forgetPublishedItems,
+  ITEMS_CHANGED,
+  itemsChanged,
+  PUBLISHED_TTL_MS,
+  publishedItem,
+} from './published.ts';
 export { latestPublishedItem, searchItems as searchPublishedItems } from './repository.ts';
 export { buildSearchText } from './search.ts';
 export { getItemVersion } from './service.ts';

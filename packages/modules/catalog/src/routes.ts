@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, type Platform, requestCtx } from '@yiwang/platform';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { followItemChanges } from './published.ts';
 import { BasicBody, CreateBody, TaskCode, UpdateBody } from './schemas.ts';
 import * as svc from './service.ts';
 import { exportCatalog, importCatalog } from './transfer.ts';
@@ -29,6 +30,8 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   await scope.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5 } });
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['catalog'];
+  // Other processes' publications and cancellations drop this process's cached items.
+  followItemChanges(platform);
 
   // ----- public (no sign-in) -----
   app.get(

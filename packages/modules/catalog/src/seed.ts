@@ -1,5 +1,6 @@
 /** Demo data: the implementation list of 佛山市 municipal departments (src/seed-items.ts). */
 import { type Platform, systemCtx, writeAudit } from '@yiwang/platform';
+import { itemsChanged } from './published.ts';
 import * as repo from './repository.ts';
 import { buildSearchText } from './search.ts';
 import { SEED_ADDRESS, SEED_HOURS, SEED_ITEMS } from './seed-items.ts';
@@ -88,6 +89,7 @@ export async function seed(platform: Platform, log: (line: string) => void): Pro
       detail: { items: n, departments: byName.size },
     });
   });
+  await itemsChanged(platform);
   log(`catalog: seeded ${n} service items of ${byName.size} departments`);
   if (skipped.size) log(`catalog: departments not found, items skipped: ${[...skipped].join(', ')}`);
 }

@@ -14,6 +14,7 @@ import {
 } from '@yiwang/platform';
 import { checkCreditCode, divisionPrefix } from '@yiwang/shared';
 import { checkFormSchema } from './form-schema.ts';
+import { itemsChanged } from './published.ts';
 import * as repo from './repository.ts';
 import { buildSearchText } from './search.ts';
 import {
@@ -412,12 +413,15 @@ export async function createItem(p: Platform, ctx: Ctx, input: ItemInput & { tas
   checkTaskCodeShape(input.taskCode);
   const dep = validateItem(input, input.taskCode, await loadRefs(p.db));
   authorize(ctx, MANAGE, { regionCode: dep.regionCode, departmentId: dep.id });
+  let stored: CatalogItem;
   try {
-    return guideOf(await p.db.transaction().execute((tx) => createIn(tx, ctx, input, input.taskCode, dep)));
+    stored = await p.db.transaction().execute((tx) => createIn(tx, ctx, input, input.taskCode, dep));
   } catch (e) {
     if (isUniqueViolation(e)) throw itemExists();
     throw e;
   }
+  await itemsChanged(p, [stored.taskCode]);
+  return guideOf(stored);
 }
 
 async function checkParent(tx: Tx, input: ItemInput) {
@@ -440,13 +444,16 @@ export async function updateItem(p: Platform, ctx: Ctx, taskCode: string, input:
   const dep = validateItem(input, taskCode, await loadRefs(p.db));
   authorize(ctx, MANAGE, { regionCode: dep.regionCode, departmentId: dep.id });
   if (current.status === 'cancelled') throw itemCancelled();
+  let stored: CatalogItem;
   try {
-    return guideOf(await p.db.transaction().execute((tx) => versionIn(tx, ctx, input, taskCode, dep)));
+    stored = await p.db.transaction().execute((tx) => versionIn(tx, ctx, input, taskCode, dep));
   } catch (e) {
     if (isUniqueViolation(e))
       throw conflict('VERSION_CONFLICT', '事项正被同时修改，请重试', 'The item was changed at the same time; retry');
     throw e;
   }
+  await itemsChanged(p, [taskCode]);
+  return guideOf(stored);
 }
 
 /** Cancels an item: no version is offered any more (the rows stay for the cases that cite them). */
@@ -456,7 +463,7 @@ export async function cancelItem(p: Platform, ctx: Ctx, taskCode: string) {
   const current = await repo.latestItem(p.db, taskCode);
   if (!current) throw notFound('Service item', '事项');
   authorize(ctx, MANAGE, { regionCode: current.regionCode, departmentId: current.departmentId });
-  return p.db.transaction().execute(async (tx) => {
+  const done = await p.db.transaction().execute(async (tx) => {
     const n = await repo.setStatus(tx, taskCode, 'published', 'cancelled');
     if (n === 0) throw conflict('ITEM_CANCELLED', '事项已取消', 'The item is already cancelled', 'taskCode');
     await writeAudit(tx, ctx, {
@@ -467,6 +474,8 @@ export async function cancelItem(p: Platform, ctx: Ctx, taskCode: string) {
     });
     return { taskCode, status: 'cancelled' as const };
   });
+  await itemsChanged(p, [taskCode]);
+  return done;
 }
 
 // ---------- administration: reading ----------

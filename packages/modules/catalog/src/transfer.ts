@@ -8,6 +8,7 @@
 import { AppError, authorize, badRequest, type Ctx, type Platform, type Tx, writeAudit } from '@yiwang/platform';
 import ExcelJS from 'exceljs';
 import { Value } from 'typebox/value';
+import { itemsChanged } from './published.ts';
 import * as repo from './repository.ts';
 import { CreateBody } from './schemas.ts';
 import { createIn, loadRefs, MANAGE, type Refs, requireSomeManageGrant, validateItem, versionIn } from './service.ts';
@@ -790,7 +791,7 @@ export async function importCatalog(p: Platform, ctx: Ctx, file: { filename: str
 
   // parents before children, so a parent catalog code created by this file exists for its children
   ready.sort((a, b) => Number(!!a.input.parentCatalogCode) - Number(!!b.input.parentCatalogCode));
-  return p.db.transaction().execute(async (tx: Tx) => {
+  const result = await p.db.transaction().execute(async (tx: Tx) => {
     const { added: basicAdded, orphans } = await addBasics(tx, basics);
     for (const b of orphans)
       problems.push({
@@ -831,4 +832,9 @@ export async function importCatalog(p: Platform, ctx: Ctx, file: { filename: str
     });
     return { created, versioned: done.length - created, basicAdded, items: done };
   });
+  await itemsChanged(
+    p,
+    result.items.map((i) => i.taskCode),
+  );
+  return result;
 }
