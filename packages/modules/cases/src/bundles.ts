@@ -480,7 +480,7 @@ async function followChild(tx: Tx, _ctx: Ctx, row: any): Promise<void> {
     });
   }
 }
-onTransition(followChild);
+onTransition(followChild, { bundleCasesOnly: true });
 
 /** Marks the materials a concluded prerequisite produced (its result) as provided, with evidence. */
 async function fillProduced(tx: Tx, caseId: string, bundleCaseId: string, byTask: Map<string, any>) {

@@ -39,6 +39,14 @@ export interface FulfilmentContext {
 
 export interface FulfilmentProvider {
   type: string;
+  /**
+   * True when `fulfil` only reads rows that cannot change under the application (e.g. the
+   * applicant's own uploaded files, which are never changed or deleted) and writes nothing, so it
+   * may run on the database outside the case's transaction. A new case submitted at once whose
+   * materials all come from such providers is written in one autocommit statement (see `apply`).
+   * Unset (the default): `fulfil` runs inside the case's transaction (`fc.db` is that transaction).
+   */
+  outsideTransaction?: boolean;
   /** The material as provided, or a 400 AppError naming `materials.<name>`. */
   fulfil(
     fc: FulfilmentContext,
@@ -60,6 +68,7 @@ const field = (m: { name: string }) => `materials.${m.name}`;
 
 registerFulfilment({
   type: 'UPLOAD',
+  outsideTransaction: true,
   async fulfil(fc, input) {
     const ids = [...new Set(input.fileIds ?? [])];
     if (!ids.length)
@@ -74,6 +83,7 @@ registerFulfilment({
 
 registerFulfilment({
   type: 'COMMITMENT',
+  outsideTransaction: true,
   async fulfil(fc, input) {
     if (fc.material.fulfilment !== 'COMMITMENT')
       throw badRequest(
@@ -148,6 +158,18 @@ export async function resolveMaterials(
     });
   }
   return out;
+}
+
+/**
+ * Whether resolving `inputs` needs the case's transaction: some input's provider (the one
+ * `resolveMaterials` would call) is not declared `outsideTransaction`, or is unknown.
+ */
+export function materialsNeedTransaction(item: CatalogItem, inputs: MaterialInput[]): boolean {
+  return inputs.some((i) => {
+    const m = item.materials.find((x) => x.name === i.name);
+    const type = i.fulfilment ?? m?.fulfilment;
+    return !type || !providers.get(type)?.outsideTransaction;
+  });
 }
 
 /** Refuses submission while a required material is neither provided nor tolerated. */

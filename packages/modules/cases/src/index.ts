@@ -32,7 +32,7 @@ export type {
   SupplementNotice,
   TimelineEvent,
 } from './service.ts';
-export { onTransition, PROCEDURE_TYPES, type TransitionHook } from './service.ts';
+export { onTransition, PROCEDURE_TYPES, type TransitionHook, type TransitionHookFilter } from './service.ts';
 export type { Action, Actor, State, Transition } from './workflow.ts';
 export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
 

@@ -30,6 +30,12 @@ const APPLICANT_TEXT: Record<string, [string, string] | undefined> = {
   extend: ['办理期限经批准延长', 'The time limit was extended with approval'],
 };
 
+/** Whether `afterTransition` tells the applicant anything about `t` taken from state `from`. */
+export function notifiesApplicant(t: Transition, from: State): boolean {
+  if (t.actor === 'applicant' && t.action !== 'provide_materials') return false; // they know what they did
+  return t.to !== from || !!APPLICANT_TEXT[t.action];
+}
+
 /** Tells the applicant what happened to their case (in the same transaction as the change). */
 export async function afterTransition(
   tx: Tx,
@@ -38,10 +44,8 @@ export async function afterTransition(
   reason: string | null,
   detail: { supplementItems?: { material: string; note: string }[] },
 ) {
-  if (t.actor === 'applicant' && t.action !== 'provide_materials') return; // they know what they did
-  const stateChanged = t.to !== row.state;
+  if (!notifiesApplicant(t, row.state)) return;
   const extra = APPLICANT_TEXT[t.action];
-  if (!stateChanged && !extra) return;
   const [zh, en] = STATE_NAMES[t.to];
   // The supplement notice lists every material to hand in (行政许可法 §32: one notice, everything).
   const listed = detail.supplementItems ?? [];

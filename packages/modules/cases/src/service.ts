@@ -1,6 +1,6 @@
 /** Case (办件) lifecycle: application, state transitions, inbox, timeline and public tracking. */
 import { randomInt } from 'node:crypto';
-import { type CatalogItem, getItemVersion, latestPublishedItem } from '@yiwang/catalog';
+import { type CatalogItem, getItemVersion, publishedItem } from '@yiwang/catalog';
 import { getDepartment, listDepartments as listAllDepartments, roleCodesOfAccount } from '@yiwang/org';
 import {
   AppError,
@@ -31,8 +31,14 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { sql } from 'kysely';
 import { ratingForCase } from './evaluation.ts';
 import { casesWithFile, fileNotFound, fileRow } from './files.ts';
-import { type MaterialInput, type ProvidedMaterial, requireComplete, resolveMaterials } from './fulfilment.ts';
-import { afterTransition, deadlineNotice } from './notices.ts';
+import {
+  type MaterialInput,
+  materialsNeedTransaction,
+  type ProvidedMaterial,
+  requireComplete,
+  resolveMaterials,
+} from './fulfilment.ts';
+import { afterTransition, deadlineNotice, notifiesApplicant } from './notices.ts';
 import {
   CLOCK_STATES,
   findTransition,
@@ -216,9 +222,14 @@ function toEvent(r: any): TimelineEvent {
 const passwordHash = (p: Platform, serialNo: string, password: string) =>
   hmac(p.config.secretKey, `case-query:${serialNo}:${password}`);
 
-function newSerialNo(now: Date): string {
+function randomSerialNo(now: Date): string {
   const day = dayOf(now).replaceAll('-', '');
   return `YW${day}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+}
+let newSerialNo = randomSerialNo;
+/** Tests only: replaces the serial number source (null restores the random one). */
+export function setSerialNoSourceForTests(source: ((now: Date) => string) | null): void {
+  newSerialNo = source ?? randomSerialNo;
 }
 
 /** The newest published version of an item, read through the catalog's public surface. */
@@ -403,7 +414,8 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
   const type = ctx.caller.accountType;
   if (type !== 'person' && type !== 'enterprise')
     throw forbidden('APPLICANT_ONLY', '只有个人或法人用户可以申办', 'Only citizens and enterprises can apply');
-  const item = await latestPublishedItem(p.db, input.taskCode);
+  // The latest published version (cached per process, dropped when the catalog publishes or cancels).
+  const item = await publishedItem(p.db, input.taskCode);
   if (!item) throw notFound('Service item', '事项');
   if (item.serviceObject.length && !item.serviceObject.includes(type))
     throw badRequest(
@@ -412,16 +424,37 @@ export async function apply(p: Platform, ctx: Ctx, input: ApplyInput) {
       'This item is not offered to this kind of applicant',
       'taskCode',
     );
-  validateForm(item, input.formData, input.submit ?? false);
+  const submit = input.submit ?? false;
+  const inputs = input.materials ?? [];
+  validateForm(item, input.formData, submit);
+  if (submit && canSubmitInOneStatement(item, inputs)) {
+    // Nothing needs a transaction: the checks read only rows that cannot change under the case,
+    // and the writes are one autocommit statement.
+    const materials = await resolveMaterials(p.db, ctx, item, inputs);
+    requireComplete(materials);
+    return withSerialRetry(() => insertSubmitted(p, ctx, item, input.formData, materials));
+  }
   return withSerialRetry(() =>
     p.db.transaction().execute(async (tx) => {
-      const materials = await resolveMaterials(tx, ctx, item, input.materials ?? []);
-      return createCase(p, tx, ctx, item, {
-        formData: input.formData,
-        materials,
-        submit: input.submit ?? false,
-      });
+      const materials = await resolveMaterials(tx, ctx, item, inputs);
+      return createCase(p, tx, ctx, item, { formData: input.formData, materials, submit, formChecked: submit });
     }),
+  );
+}
+
+const SUBMIT = findTransition('submit', 'DRAFT')!;
+
+/**
+ * A new (non-bundle) case submitted at once can be written in one statement when its materials
+ * need no transaction (every provider is `outsideTransaction`), no transition hook wants `submit`
+ * of a case outside a bundle, and submission tells the applicant nothing (`afterTransition`).
+ * `submit` itself enqueues no job. Otherwise `createCase` runs in a transaction.
+ */
+function canSubmitInOneStatement(item: CatalogItem, inputs: MaterialInput[]): boolean {
+  return (
+    !materialsNeedTransaction(item, inputs) &&
+    !hooksWant({ bundle_case_id: null }, SUBMIT.action) &&
+    !notifiesApplicant(SUBMIT, 'DRAFT')
   );
 }
 
@@ -452,58 +485,145 @@ export async function createCase(
     submit: boolean;
     bundleCaseId?: string | null;
     waitingFor?: string[] | null;
+    /** `formData` was already checked as complete against `item` (no second validateForm on submit). */
+    formChecked?: boolean;
   },
 ): Promise<{ case: CaseView; queryPassword: string }> {
   if (opts.submit) requireComplete(opts.materials);
+  const c = newCaseRow(p, ctx, item, opts, new Date());
+  const inserted = await tx.insertInto('cases').values(c.values).returningAll().executeTakeFirstOrThrow();
+  await insertEvent(tx, ctx, c.id, { from: null, to: 'DRAFT', action: 'create' });
+  await writeAudit(tx, ctx, { action: 'cases.create', objectType: 'case', objectId: c.id, detail: c.createDetail });
+  if (opts.submit) await applyTransition(tx, ctx, inserted, SUBMIT, { item, formChecked: opts.formChecked ?? false });
+  return { case: toView(opts.submit ? (await loadRow(tx, c.id))! : inserted), queryPassword: c.password };
+}
+
+/** The row of a new case (state DRAFT, version 1), its query password and the detail of `cases.create`. */
+function newCaseRow(
+  p: Platform,
+  ctx: Ctx,
+  item: CatalogItem,
+  opts: {
+    formData: Record<string, unknown>;
+    materials: ProvidedMaterial[];
+    bundleCaseId?: string | null;
+    waitingFor?: string[] | null;
+  },
+  now: Date,
+) {
   const password = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const id = crypto.randomUUID();
-  const now = new Date();
   const steps = stepsOf(item);
   const serialNo = newSerialNo(now);
-  const inserted = await tx
-    .insertInto('cases')
-    .values({
-      id,
-      serial_no: serialNo,
-      query_password_hash: passwordHash(p, serialNo, password),
-      task_code: item.taskCode,
-      task_version: item.taskVersion,
-      item_name: item.name,
-      department_id: item.departmentId,
-      region_code: item.regionCode,
-      applicant_account_id: ctx.caller.accountId,
-      applicant_type: ctx.caller.accountType,
-      applicant_name: ctx.caller.name ?? '',
-      form_data: JSON.stringify(opts.formData),
-      materials: JSON.stringify(opts.materials),
-      steps: JSON.stringify(steps),
-      current_step: steps.length ? 0 : null,
-      state: 'DRAFT',
-      promised_limit: item.promisedLimit,
-      promised_unit: item.promisedUnit,
-      statutory_limit: item.statutoryLimit,
-      statutory_unit: item.statutoryUnit,
-      bundle_case_id: opts.bundleCaseId ?? null,
-      waiting_for: opts.waitingFor?.length ? JSON.stringify(opts.waitingFor) : null,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await insertEvent(tx, ctx, id, { from: null, to: 'DRAFT', action: 'create' });
-  await writeAudit(tx, ctx, {
-    action: 'cases.create',
-    objectType: 'case',
-    objectId: id,
-    detail: {
-      serialNo,
-      taskCode: item.taskCode,
-      taskVersion: item.taskVersion,
-      ...(opts.bundleCaseId ? { bundleCaseId: opts.bundleCaseId } : {}),
-    },
+  const values = {
+    id,
+    serial_no: serialNo,
+    query_password_hash: passwordHash(p, serialNo, password),
+    task_code: item.taskCode,
+    task_version: item.taskVersion,
+    item_name: item.name,
+    department_id: item.departmentId,
+    region_code: item.regionCode,
+    applicant_account_id: ctx.caller.accountId,
+    applicant_type: ctx.caller.accountType,
+    applicant_name: ctx.caller.name ?? '',
+    form_data: JSON.stringify(opts.formData),
+    materials: JSON.stringify(opts.materials),
+    steps: JSON.stringify(steps),
+    current_step: steps.length ? 0 : null,
+    state: 'DRAFT' as State,
+    promised_limit: item.promisedLimit,
+    promised_unit: item.promisedUnit,
+    statutory_limit: item.statutoryLimit,
+    statutory_unit: item.statutoryUnit,
+    bundle_case_id: opts.bundleCaseId ?? null,
+    waiting_for: opts.waitingFor?.length ? JSON.stringify(opts.waitingFor) : null,
+    created_at: now.toISOString(),
+    updated_at: now.toISOString(),
+  };
+  const createDetail = {
+    serialNo,
+    taskCode: item.taskCode,
+    taskVersion: item.taskVersion,
+    ...(opts.bundleCaseId ? { bundleCaseId: opts.bundleCaseId } : {}),
+  };
+  return { id, password, values, createDetail };
+}
+
+/**
+ * `createCase` + `submit` of a new case outside a bundle, as ONE autocommit statement
+ * (data-modifying CTEs, all or nothing): the case already SUBMITTED at version 2, its events
+ * 1 `create` (→ DRAFT) and 2 `submit` (DRAFT → SUBMITTED), the audit records `cases.create` and
+ * `cases.submit` with the details the two steps write, and their `audit_pending` links (the
+ * chainer links them like any other record). Same rows as the transaction path; the caller has
+ * made every check `applyTransition` makes for `submit` (form complete and valid, materials).
+ */
+async function insertSubmitted(
+  p: Platform,
+  ctx: Ctx,
+  item: CatalogItem,
+  formData: Record<string, unknown>,
+  materials: ProvidedMaterial[],
+): Promise<{ case: CaseView; queryPassword: string }> {
+  const now = new Date();
+  const at = now.toISOString();
+  const c = newCaseRow(p, ctx, item, { formData, materials }, now);
+  const submitDetail = SUBMIT.vendorStatus ? JSON.stringify({ vendorStatus: SUBMIT.vendorStatus }) : null;
+  const event = (seq: number, from: State | null, to: State, action: string, detail: string | null) => ({
+    case_id: c.id,
+    seq,
+    from_state: from,
+    to_state: to,
+    action,
+    actor_id: ctx.caller.accountId,
+    actor_name: ctx.caller.name,
+    reason: null,
+    detail,
+    at,
   });
-  if (opts.submit) await applyTransition(tx, ctx, inserted, findTransition('submit', 'DRAFT')!, { item });
-  return { case: toView(opts.submit ? (await loadRow(tx, id))! : inserted), queryPassword: password };
+  const audit = (action: string, detail: Record<string, unknown>) => ({
+    at,
+    actor_id: ctx.caller.accountId,
+    actor_name: ctx.caller.name,
+    action,
+    object_type: 'case',
+    object_id: c.id,
+    outcome: 'success',
+    request_id: ctx.requestId,
+    source_ip: ctx.ip,
+    detail: JSON.stringify(detail),
+  });
+  const row = await p.db
+    .with('c', (db) =>
+      db
+        .insertInto('cases')
+        .values({ ...c.values, state: SUBMIT.to, version: 2 })
+        .returningAll(),
+    )
+    .with('e', (db) =>
+      db
+        .insertInto('case_events')
+        .values([event(1, null, 'DRAFT', 'create', null), event(2, 'DRAFT', SUBMIT.to, SUBMIT.action, submitDetail)]),
+    )
+    .with('a', (db) =>
+      db
+        .insertInto('audit_log')
+        .values([
+          audit('cases.create', c.createDetail),
+          audit(`cases.${SUBMIT.action}`, { from: 'DRAFT', to: SUBMIT.to, version: 2 }),
+        ])
+        .returning('seq'),
+    )
+    .with('ap', (db: any) =>
+      db
+        .insertInto('audit_pending')
+        .columns(['seq'])
+        .expression((eb: any) => eb.selectFrom('a').select('seq')),
+    )
+    .selectFrom('c')
+    .selectAll()
+    .executeTakeFirstOrThrow();
+  return { case: toView(row), queryPassword: c.password };
 }
 
 /** Submits a waiting child case on the applicant's behalf (bundles), inside `tx`. */
@@ -523,10 +643,27 @@ export async function voidOnBehalf(tx: Tx, ctx: Ctx, caseId: string, reason: str
 }
 
 export type TransitionHook = (tx: Tx, ctx: Ctx, row: any, t: Transition) => Promise<void>;
-const transitionHooks: TransitionHook[] = [];
-/** Runs after every transition, inside its transaction (bundles follow their children this way). */
-export function onTransition(hook: TransitionHook): void {
-  transitionHooks.push(hook);
+/** Which transitions a hook wants (default: all). A hook is not called for the others. */
+export interface TransitionHookFilter {
+  /** Only these actions. */
+  actions?: readonly string[];
+  /** Only cases that belong to a bundle (一件事). */
+  bundleCasesOnly?: boolean;
+}
+const transitionHooks: { hook: TransitionHook; filter: TransitionHookFilter }[] = [];
+/**
+ * Runs after the transitions `filter` selects (default: every transition), inside their
+ * transaction (bundles follow their children this way). A filter lets a new case be submitted in
+ * one statement when no hook wants its `submit`.
+ */
+export function onTransition(hook: TransitionHook, filter: TransitionHookFilter = {}): void {
+  transitionHooks.push({ hook, filter });
+}
+const wants = (f: TransitionHookFilter, row: { bundle_case_id?: string | null }, action: string) =>
+  (!f.actions || f.actions.includes(action)) && (!f.bundleCasesOnly || !!row.bundle_case_id);
+/** Whether some hook wants the transition `action` of `row`. */
+function hooksWant(row: { bundle_case_id?: string | null }, action: string): boolean {
+  return transitionHooks.some((h) => wants(h.filter, row, action));
 }
 
 /** Changes a draft (form data and/or materials) before submission; the applicant only. */
@@ -687,7 +824,14 @@ async function applyTransition(
   ctx: Ctx,
   row: any,
   t: Transition,
-  opts: { reason?: string | null; expectedVersion?: number; input?: ActInput; item?: CatalogItem },
+  opts: {
+    reason?: string | null;
+    expectedVersion?: number;
+    input?: ActInput;
+    item?: CatalogItem;
+    /** The form was checked as complete against `item` by the caller (a new case submitted at once). */
+    formChecked?: boolean;
+  },
 ): Promise<void> {
   const now = new Date();
   const today = dayOf(now);
@@ -714,7 +858,7 @@ async function applyTransition(
   switch (t.action) {
     case 'submit':
       // A bundle child's data was checked against the bundle's one form at application.
-      if (!row.bundle_case_id) validateForm(await itemNow(), json(row.form_data, {}));
+      if (!row.bundle_case_id && !opts.formChecked) validateForm(await itemNow(), json(row.form_data, {}));
       requireComplete(materials);
       break;
     case 'resubmit': {
@@ -1052,7 +1196,8 @@ async function applyTransition(
     );
   }
   await afterTransition(tx, row, t, opts.reason ?? null, detail as { supplementItems?: SupplementNotice['items'] });
-  for (const hook of transitionHooks) await hook(tx, ctx, { ...row, state: t.to }, t);
+  for (const h of transitionHooks)
+    if (wants(h.filter, row, t.action)) await h.hook(tx, ctx, { ...row, state: t.to }, t);
 }
 
 /** Job handler of 'cases.auto_accept': applies §32 only if the case is still RECEIVED. */

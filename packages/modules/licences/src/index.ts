@@ -69,7 +69,7 @@ registerFulfilment({
 });
 
 // An approved case of an item related to a licence type queues the licence's issuance (same transaction).
-onTransition((tx, _ctx, row, t) => onCaseTransition(tx, row, t.action));
+onTransition((tx, _ctx, row, t) => onCaseTransition(tx, row, t.action), { actions: ['approve'] });
 
 /**
  * did:web resolution of issuer ids (`did:web:{host}:issuers:{credit code}` → `/issuers/{code}/did.json`
