@@ -98,21 +98,59 @@ export async function upload(
       detail: { size: meta.size, mime: meta.mime, sha256: meta.sha256 },
     });
   });
+  remember(p.db, ctx.caller.accountId!, meta);
   return meta;
+}
+
+/**
+ * Metadata of files seen in this process, by id. A `case_files` row is never changed or deleted
+ * (nothing in the code updates or deletes one; its owner is fixed at upload), so an entry can
+ * never become wrong; the ownership check answers from it exactly as from the table. Filled at
+ * upload and by lookups; bounded.
+ */
+const known = new WeakMap<object, Map<string, { owner: string; meta: FileMeta }>>();
+const MAX_KNOWN = 20_000;
+function knownOf(db: Db) {
+  let m = known.get(db);
+  if (!m) {
+    m = new Map();
+    known.set(db, m);
+  }
+  return m;
+}
+function remember(db: Db, owner: string, meta: FileMeta) {
+  const m = knownOf(db);
+  if (m.size >= MAX_KNOWN) m.clear();
+  m.set(meta.id, { owner, meta });
 }
 
 /** Metadata of files the caller uploaded (for attaching them to a case). */
 export async function ownFiles(db: Db, ctx: Ctx, ids: string[]): Promise<Map<string, FileMeta>> {
   const out = new Map<string, FileMeta>();
   if (!ids.length) return out;
-  const rows = await db
-    .selectFrom('case_files')
-    .select(['id', 'name', 'size', 'mime', 'sha256'])
-    .where('id', 'in', ids)
-    .where('owner_account_id', '=', ctx.caller.accountId)
-    .execute();
-  for (const r of rows as any[])
-    out.set(r.id, { id: r.id, name: r.name, size: r.size, mime: r.mime, sha256: r.sha256 });
+  const owner = ctx.caller.accountId;
+  // Files are immutable: what this process has seen answers without a query (see `known`).
+  if (!owner) return out;
+  const cache = knownOf(db);
+  const unseen: string[] = [];
+  for (const id of ids) {
+    const k = cache.get(id);
+    if (!k) unseen.push(id);
+    else if (k.owner === owner) out.set(id, { ...k.meta });
+  }
+  if (unseen.length) {
+    const rows = await db
+      .selectFrom('case_files')
+      .select(['id', 'name', 'size', 'mime', 'sha256'])
+      .where('id', 'in', unseen)
+      .where('owner_account_id', '=', owner)
+      .execute();
+    for (const r of rows as any[]) {
+      const meta: FileMeta = { id: r.id, name: r.name, size: r.size, mime: r.mime, sha256: r.sha256 };
+      remember(db, owner, meta);
+      out.set(meta.id, { ...meta });
+    }
+  }
   return out;
 }
 

@@ -28,7 +28,7 @@ import {
 } from '@yiwang/platform';
 import { divisionPrefix, maskIdNumber, maskName, maskPhone } from '@yiwang/shared';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { ratingForCase } from './evaluation.ts';
 import { casesWithFile, fileNotFound, fileRow } from './files.ts';
 import {
@@ -236,6 +236,7 @@ export function setSerialNoSourceForTests(source: ((now: Date) => string) | null
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = new Map<string, ValidateFunction>();
+const bySchema = new WeakMap<object, ValidateFunction>();
 
 /**
  * Checks form data against the item's JSON Schema (types, enums, lengths, patterns). A draft may
@@ -258,8 +259,10 @@ function validateForm(item: CatalogItem, formData: Record<string, unknown>, comp
       throw badRequest('VALIDATION', `${title(name)}太长`, `formData.${name} is too long`, `formData.${name}`);
   // Empty strings of a draft are "not filled in yet", not wrong values.
   const given = Object.fromEntries(Object.entries(formData).filter(([, v]) => v !== null && v !== ''));
-  const key = JSON.stringify({ ...schema, required: [], format: undefined });
-  let validate = validators.get(key);
+  // Cached items are frozen and shared: their schema object identifies the validator at once.
+  let validate = bySchema.get(schema);
+  const key = validate ? '' : JSON.stringify({ ...schema, required: [], format: undefined });
+  validate ??= validators.get(key);
   if (!validate) {
     const { required: _r, ...rest } = schema as Record<string, unknown>;
     const props2 = Object.fromEntries(
@@ -272,6 +275,7 @@ function validateForm(item: CatalogItem, formData: Record<string, unknown>, comp
     if (validators.size > 500) validators.clear();
     validators.set(key, validate);
   }
+  bySchema.set(schema, validate);
   if (!validate(given)) {
     const e = validate.errors![0]!;
     const name = e.instancePath.split('/')[1] ?? (e.params as any)?.additionalProperty ?? '';
@@ -569,60 +573,42 @@ async function insertSubmitted(
   const at = now.toISOString();
   const c = newCaseRow(p, ctx, item, { formData, materials }, now);
   const submitDetail = SUBMIT.vendorStatus ? JSON.stringify({ vendorStatus: SUBMIT.vendorStatus }) : null;
-  const event = (seq: number, from: State | null, to: State, action: string, detail: string | null) => ({
-    case_id: c.id,
-    seq,
-    from_state: from,
-    to_state: to,
-    action,
-    actor_id: ctx.caller.accountId,
-    actor_name: ctx.caller.name,
-    reason: null,
-    detail,
-    at,
-  });
-  const audit = (action: string, detail: Record<string, unknown>) => ({
-    at,
-    actor_id: ctx.caller.accountId,
-    actor_name: ctx.caller.name,
-    action,
-    object_type: 'case',
-    object_id: c.id,
-    outcome: 'success',
-    request_id: ctx.requestId,
-    source_ip: ctx.ip,
-    detail: JSON.stringify(detail),
-  });
-  const row = await p.db
-    .with('c', (db) =>
-      db
-        .insertInto('cases')
-        .values({ ...c.values, state: SUBMIT.to, version: 2 })
-        .returningAll(),
+  const values = { ...c.values, state: SUBMIT.to, version: 2 };
+  const cols = Object.keys(values) as (keyof typeof values)[];
+  const params: unknown[] = cols.map((k) => values[k]);
+  const $ = (v: unknown) => `$${params.push(v)}`;
+  const id = $(c.id);
+  const actorId = $(ctx.caller.accountId);
+  const actorName = $(ctx.caller.name);
+  const when = $(at);
+  const request = $(ctx.requestId);
+  const ip = $(ctx.ip);
+  const createAudit = $(JSON.stringify(c.createDetail));
+  const submitAudit = $(JSON.stringify({ from: 'DRAFT', to: SUBMIT.to, version: 2 }));
+  const submitEvent = $(submitDetail);
+  const action = $(SUBMIT.action);
+  const submitAction = $(`cases.${SUBMIT.action}`);
+  const to = $(SUBMIT.to);
+  // Plain SQL (no query building per request); every value is a parameter.
+  const query = `
+    with c as (
+      insert into cases (${cols.join(', ')})
+      values (${cols.map((_, i) => `$${i + 1}`).join(', ')})
+      returning *
+    ), e as (
+      insert into case_events (case_id, seq, from_state, to_state, action, actor_id, actor_name, reason, detail, at)
+      values (${id}, 1, null, 'DRAFT', 'create', ${actorId}, ${actorName}, null, null, ${when}::timestamptz),
+        (${id}, 2, 'DRAFT', ${to}, ${action}, ${actorId}, ${actorName}, null, ${submitEvent}::jsonb, ${when}::timestamptz)
+    ), a as (
+      insert into audit_log (at, actor_id, actor_name, action, object_type, object_id, outcome, request_id, source_ip, detail)
+      values (${when}::timestamptz, ${actorId}, ${actorName}, 'cases.create', 'case', ${id}, 'success', ${request}, ${ip}, ${createAudit}::jsonb),
+        (${when}::timestamptz, ${actorId}, ${actorName}, ${submitAction}, 'case', ${id}, 'success', ${request}, ${ip}, ${submitAudit}::jsonb)
+      returning seq
+    ), ap as (
+      insert into audit_pending (seq) select seq from a
     )
-    .with('e', (db) =>
-      db
-        .insertInto('case_events')
-        .values([event(1, null, 'DRAFT', 'create', null), event(2, 'DRAFT', SUBMIT.to, SUBMIT.action, submitDetail)]),
-    )
-    .with('a', (db) =>
-      db
-        .insertInto('audit_log')
-        .values([
-          audit('cases.create', c.createDetail),
-          audit(`cases.${SUBMIT.action}`, { from: 'DRAFT', to: SUBMIT.to, version: 2 }),
-        ])
-        .returning('seq'),
-    )
-    .with('ap', (db: any) =>
-      db
-        .insertInto('audit_pending')
-        .columns(['seq'])
-        .expression((eb: any) => eb.selectFrom('a').select('seq')),
-    )
-    .selectFrom('c')
-    .selectAll()
-    .executeTakeFirstOrThrow();
+    select * from c`;
+  const row = (await p.db.executeQuery(CompiledQuery.raw(query, params))).rows[0];
   return { case: toView(row), queryPassword: c.password };
 }
 
