@@ -69,7 +69,7 @@ const MYSQL_HOST = process.env.BENCH_MYSQL_HOST || '127.0.0.1';
 const MYSQL_PORT = Number(process.env.BENCH_MYSQL_PORT || 3306);
 const DURATION_S = Number(process.env.BENCH_DURATION || 8);
 const WARMUP_S = 1;
-const CONNECTIONS = 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
 /** Modules whose demo seed runs: org (departments, staff), identity, data (the base-library resources). */
 const SEEDED = ['org', 'identity', 'data'];
 /** Consumer department of the benchmark grants. */
