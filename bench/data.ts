@@ -18,6 +18,7 @@
  *   BENCH_DURATION=8                measured seconds per HTTP scenario (after 1 s warm-up)
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { listLevels, requireResource } from '../packages/modules/data/src/catalog.ts';
 import { createConnector, runSync } from '../packages/modules/data/src/connectors.ts';
-import { createClient } from '../packages/modules/data/src/gateway.ts';
+import { createClient, keyCallStatement } from '../packages/modules/data/src/gateway.ts';
 import {
   fromStored,
   type StoredRow,
@@ -530,7 +531,8 @@ interface DbResult {
   mean?: { bareSelect: number; unmasked: number; gateway: number };
   grantCallsAfter?: number;
   /** EXPLAIN ANALYZE of the gateway's quota count after the load. */
-  quotaPlan?: string[];
+  keyPlan?: string[];
+  leasedCalls?: number;
   /** SQL statements sent per request (sequential probe). */
   statements?: Record<string, number>;
   ratios?: { gatewayVsUnmasked: number; gatewayVsBareSelect: number; unmaskedVsBareSelect: number };
@@ -832,15 +834,20 @@ async function benchDatabase(
     });
     // The quota and rate check of every gateway call (gateway.ts, `call`), with the calls made so far.
     const grantCallsAfter = await grantCalls();
-    const since = new Date(Date.now() - 60_000).toISOString();
-    const dayStart = new Date(`${dayOf(new Date())}T00:00:00+08:00`).toISOString();
-    const quotaPlan = (
-      await sql<{ 'QUERY PLAN': string }>`
-        explain analyze select count(*) filter (where at >= ${since}) as minute, count(*) as day
-        from data_calls where request_id = ${popGrant.id} and at >= ${dayStart}`.execute(db)
+    // The gateway's one statement per key call (gateway.ts, keyCallStatement), warm.
+    const keyPlan = (
+      await sql<{ 'QUERY PLAN': string }>`explain analyze ${keyCallStatement(
+        createHash('sha256').update(popToken).digest('hex'),
+        valueHash(p.config.secretKey, personKey(4242 % persons)),
+      )}`.execute(db)
     ).rows.map((r) => r['QUERY PLAN']);
+    const leased = (
+      await sql<{ period: string; calls: number }>`
+        select period, calls from data_grant_usage where request_id = ${popGrant.id} and period like 'd:%'`.execute(db)
+    ).rows[0];
     console.log(
-      `  quota check after ${fmt(grantCallsAfter)} calls of the grant:\n${quotaPlan.map((l) => `    ${l}`).join('\n')}`,
+      `  after ${fmt(grantCallsAfter)} calls of the grant, ${fmt(leased?.calls ?? 0)} counted in its day counter (leases); ` +
+        `key call statement:\n${keyPlan.map((l) => `    ${l}`).join('\n')}`,
     );
     /** Mean requests/s of a compared scenario over the rounds. */
     const meanRps = (n: string) => {
@@ -876,7 +883,8 @@ async function benchDatabase(
       mean,
       statements,
       grantCallsAfter,
-      quotaPlan,
+      keyPlan,
+      leasedCalls: leased?.calls ?? 0,
       ratios,
       sync,
       dataCallsAfter: Number(counts.rows[0]?.calls ?? 0),
