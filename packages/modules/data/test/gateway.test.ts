@@ -411,7 +411,9 @@ describe('the fast key path (one statement per call, per-process metadata, quota
   const ctx = { caller: { accountId: null, name: null } as any, requestId: 'test-general-path', ip: '127.0.0.1' };
 
   it('answers a key query and a predicate exactly as the general path does', async () => {
-    const g = await grant(population, police.token, { fields: ['id_number', 'name', 'phone', 'address', 'birth_date'] });
+    const g = await grant(population, police.token, {
+      fields: ['id_number', 'name', 'phone', 'address', 'birth_date'],
+    });
     const general = await gw.grantOfToken(t.rt.platform, `Bearer ${g.token}`);
     for (const key of [P1, P2, id('44060419000101999')]) {
       const fast = await ex(g.token, '/query', { key });
