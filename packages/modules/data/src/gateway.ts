@@ -804,15 +804,12 @@ async function metaOf(db: Db, resourceId: string, gen: string): Promise<Meta> {
 const invalidToken = () =>
   new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
 
-/** The one statement of a key call: the token, its grant now, the metadata generation and the row. */
-export const keyCallStatement = (tokenHash: string, keyHash: string) => sql<any>`
-  select t.client_id as t_client_id, t.expires_at as t_expires_at, t.revoked as t_revoked, q.*,
-    g.n as meta_gen, d.key_hash as d_key_hash, d.clear as d_clear, d.sealed as d_sealed
-  from data_tokens t
-  join data_requests q on q.id = t.request_id
-  cross join data_meta_generation g
-  left join data_rows d on d.resource_id = q.resource_id and d.key_hash = ${keyHash}
-  where t.token_hash = ${tokenHash}`;
+/**
+ * The one statement of a key call: the token, its grant now (as jsonb), the metadata generation
+ * and the row, through `data_key_call` (migration 0067, a PL/pgSQL function whose plan is cached).
+ */
+export const keyCallStatement = (tokenHash: string, keyHash: string) =>
+  sql<any>`select * from data_key_call(${tokenHash}, ${keyHash})`;
 
 /**
  * A call by key (query or predicate) in one statement: the token, its grant as it is now
@@ -829,7 +826,8 @@ async function keyCall(
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
   if (!token)
     throw new AppError(401, 'INVALID_TOKEN', '缺少访问令牌', 'A bearer token from /api/v1/exchange/token is required');
-  const r = (await keyCallStatement(sha256(token), valueHash(p.config.secretKey, key)).execute(p.db)).rows[0];
+  const found = (await keyCallStatement(sha256(token), valueHash(p.config.secretKey, key)).execute(p.db)).rows[0];
+  const r = found && { ...(typeof found.q === 'string' ? JSON.parse(found.q) : found.q), ...found };
   if (!r || r.t_revoked || new Date(r.t_expires_at).getTime() < Date.now()) throw invalidToken();
   const meta = await metaOf(p.db, r.resource_id, String(r.meta_gen));
   if (meta.queryThrough) return null;

@@ -286,4 +286,27 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // The gateway's key call as a PL/pgSQL function: its four-table join is planned once per
+  // connection (PL/pgSQL caches the plan) instead of on every call (about 0.3 ms of planning
+  // against 0.1 ms of execution). The grant row comes as jsonb, so the function does not change
+  // when data_requests gains a column.
+  '0067_data_key_call': {
+    async up(db) {
+      await sql`
+        create function data_key_call(p_token_hash text, p_key_hash text)
+        returns table (t_client_id text, t_expires_at timestamptz, t_revoked boolean, q jsonb,
+          meta_gen bigint, d_key_hash text, d_clear jsonb, d_sealed text)
+        language plpgsql stable as $$
+        begin
+          return query
+            select t.client_id, t.expires_at, t.revoked, to_jsonb(r), g.n, d.key_hash, d.clear, d.sealed
+            from data_tokens t
+            join data_requests r on r.id = t.request_id
+            cross join data_meta_generation g
+            left join data_rows d on d.resource_id = r.resource_id and d.key_hash = p_key_hash
+            where t.token_hash = p_token_hash;
+        end $$;
+      `.execute(db);
+    },
+  },
 };
