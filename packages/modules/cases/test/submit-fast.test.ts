@@ -7,6 +7,14 @@
 import { ITEMS_CHANGED } from '@yiwang/catalog';
 import { verifyAuditChain } from '@yiwang/platform';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  ADMIN_TOTP,
+  call as apiCall,
+  uploadPdf as apiUploadPdf,
+  login,
+  registerPerson,
+  STAFF_PASSWORD,
+} from '../../../../tests/api.ts';
 import { startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { onTransition, registerFulfilment } from '../src/index.ts';
 import { setSerialNoSourceForTests } from '../src/service.ts';
@@ -20,60 +28,16 @@ let enterpriseTask: string;
 let depId: string;
 let depCredit: string;
 
-const PASSWORD = 'Yiwang@2026';
 const FORM = { applicantName: '张三', phone: '13800138000', address: '禅城区岭南大道' };
 
-async function login(username: string, password: string, totp?: string): Promise<string> {
-  const res = await rt.app.inject({
-    method: 'POST',
-    url: '/api/v1/identity/login',
-    payload: { username, password, ...(totp ? { totp } : {}), tokenType: 'bearer' },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().token;
-}
-
-async function register(name: string, idNumber: string, phone: string): Promise<string> {
-  const res = await rt.app.inject({
-    method: 'POST',
-    url: '/api/v1/identity/register',
-    payload: { type: 'person', name, idNumber, phone, password: 'Citizen#2026' },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return login(idNumber, 'Citizen#2026');
-}
-
+/** `method url` under /api/v1 (tests/api.ts), with the raw answer as text for assertion messages. */
 async function call(token: string | null, method: string, url: string, payload?: unknown) {
-  const res = await rt.app.inject({
-    method: method as any,
-    url,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    ...(payload !== undefined ? { payload: payload as any } : {}),
-  });
-  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : null, raw: res.body };
+  const a = await apiCall(rt, token, method, url, payload);
+  return { ...a, raw: a.raw.toString() };
 }
 const api = (token: string | null, method: string, url: string, payload?: unknown) =>
-  call(token, method, `/api/v1/cases${url}`, payload);
-
-async function uploadPdf(token: string): Promise<string> {
-  const boundary = '----yw-fast-boundary';
-  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="申请表.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
-    ),
-    pdf,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await rt.app.inject({
-    method: 'POST',
-    url: '/api/v1/cases/files',
-    headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
-}
+  call(token, method, `/cases${url}`, payload);
+const uploadPdf = (token: string) => apiUploadPdf(rt, token, '申请表.pdf');
 
 const ITEM = (code: string, serviceObject: string[], materials: unknown[]) => ({
   taskCode: `${depCredit}4${code}`,
@@ -162,11 +126,9 @@ async function submitWatched(token: string, payload: unknown) {
 
 beforeAll(async () => {
   rt = await startTestRuntime({ seed: true });
-  const OTPAuth = await import('otpauth');
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32('JBSWY3DPEHPK3PXPYIWANGDEMO') }).generate();
-  admin = await login('admin', PASSWORD, totp);
-  citizenA = await register('张三', '11010519491231002X', '13800138000');
-  citizenB = await register('李四', '440524188001010014', '13900139000');
+  admin = await login(rt, 'admin', STAFF_PASSWORD, ADMIN_TOTP);
+  citizenA = await registerPerson(rt, '张三', '11010519491231002X', '13800138000');
+  citizenB = await registerPerson(rt, '李四', '440524188001010014', '13900139000');
   const dep: any = await db()
     .selectFrom('departments')
     .select(['id', 'credit_code'])
@@ -174,10 +136,10 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   depId = dep.id;
   depCredit = dep.credit_code;
-  const created = await call(admin, 'POST', '/api/v1/catalog/items', ITEM('FAST00000001', ['person'], MATERIALS));
+  const created = await call(admin, 'POST', '/catalog/items', ITEM('FAST00000001', ['person'], MATERIALS));
   expect(created.status, created.raw).toBe(201);
   taskCode = created.body.taskCode;
-  const ent = await call(admin, 'POST', '/api/v1/catalog/items', ITEM('FAST00000002', ['enterprise'], MATERIALS));
+  const ent = await call(admin, 'POST', '/catalog/items', ITEM('FAST00000002', ['enterprise'], MATERIALS));
   expect(ent.status, ent.raw).toBe(201);
   enterpriseTask = ent.body.taskCode;
 });
@@ -280,7 +242,7 @@ describe('submission in one statement', () => {
     expect(after.jobs).toBe(before.jobs);
 
     // The public tracking finds it with its serial number and query password.
-    const tracked = await call(null, 'POST', '/api/v1/cases/track', {
+    const tracked = await call(null, 'POST', '/cases/track', {
       serialNo: a.serialNo,
       password: fast.r.body.queryPassword,
     });
@@ -385,7 +347,7 @@ describe('submission in one statement', () => {
     const txItem = await call(
       admin,
       'POST',
-      '/api/v1/catalog/items',
+      '/catalog/items',
       ITEM(
         'FAST00000003',
         ['person'],
@@ -438,13 +400,13 @@ describe('submission in one statement', () => {
 describe('published items cache', () => {
   it('a new version is used at once after it is published; a cancelled item is refused at once', async () => {
     const code = ITEM('FAST00000004', ['person'], MATERIALS);
-    const created = await call(admin, 'POST', '/api/v1/catalog/items', code);
+    const created = await call(admin, 'POST', '/catalog/items', code);
     expect(created.status, created.raw).toBe(201);
     const t = created.body.taskCode as string;
     const v1 = await api(citizenA, 'POST', '', { taskCode: t, formData: FORM, materials: await materials(citizenA) });
     expect(v1.body.case.taskVersion).toBe(1);
     const { taskCode: _t, ...input } = code;
-    const updated = await call(admin, 'PUT', `/api/v1/catalog/items/${t}`, {
+    const updated = await call(admin, 'PUT', `/catalog/items/${t}`, {
       ...input,
       name: '快速提交测试事项（第二版）',
     });
@@ -458,7 +420,7 @@ describe('published items cache', () => {
     expect(v2.body.case).toMatchObject({ taskVersion: 2, itemName: '快速提交测试事项（第二版）' });
     // A filed case keeps the version it was filed under.
     expect((await api(citizenA, 'GET', `/${v1.body.case.id}`)).body.taskVersion).toBe(1);
-    const cancelled = await call(admin, 'POST', `/api/v1/catalog/items/${t}/cancel`);
+    const cancelled = await call(admin, 'POST', `/catalog/items/${t}/cancel`);
     expect(cancelled.status, cancelled.raw).toBe(200);
     const refused = await api(citizenA, 'POST', '', { taskCode: t, formData: FORM, submit: true });
     expect(refused.status).toBe(404);
