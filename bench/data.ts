@@ -442,35 +442,15 @@ async function syncMariaDb(p: Platform, legal: Resource, from: number, rows: num
       await conn.query(`insert into ${dbName}.enterprises (${ENTERPRISE_FIELDS.join(', ')}) values ?`, [values]);
     }
     const prepareMs = Math.round(performance.now() - t0);
-    const ctx = systemCtx('bench:data');
-    const c = await createConnector(p, ctx, legal.id, {
-      name: '基准：市场主体登记库（MariaDB）',
-      kind: 'mysql',
-      config: { host: MYSQL_HOST, port: MYSQL_PORT, database: dbName, user: 'root', table: 'enterprises' },
-      syncMode: 'full',
+    return await timedSync(p, legal, from, rows, 'MariaDB', prepareMs, `source prepared in ${fmt(prepareMs)} ms`, {
+      connector: {
+        name: '基准：市场主体登记库（MariaDB）',
+        kind: 'mysql',
+        config: { host: MYSQL_HOST, port: MYSQL_PORT, database: dbName, user: 'root', table: 'enterprises' },
+        syncMode: 'full',
+      },
+      run: { trigger: 'manual' },
     });
-    const w0 = performance.now();
-    const run = await runSync(p, ctx, c.id, { trigger: 'manual' });
-    const wallMs = Math.round(performance.now() - w0);
-    const stored = await storedOf(p, c.id);
-    const sampleMismatches = await checkSynced(p, legal, from, rows, 200);
-    const r: SyncResult = {
-      source: 'MariaDB',
-      rows,
-      prepareMs,
-      run: runSummary(run),
-      wallMs,
-      rowsPerS: Math.round(run.rowsRead / (wallMs / 1000)),
-      stored,
-      sampled: 200,
-      sampleMismatches,
-    };
-    console.log(
-      `  MariaDB sync of ${fmt(rows)} rows: ${run.status}, read ${fmt(run.rowsRead)}, written ${fmt(run.rowsWritten)}, ` +
-        `rejected ${run.rowsRejected}${run.error ? `, error ${run.error}` : ''}; ${fmt(wallMs)} ms = ${fmt(r.rowsPerS!)} rows/s ` +
-        `(source prepared in ${fmt(prepareMs)} ms); ${fmt(stored)} stored, ${sampleMismatches}/200 sampled rows differ; load ${load1()}`,
-    );
-    return r;
   } finally {
     await conn.query(`drop database if exists ${dbName}`).catch(() => undefined);
     await conn.end();
@@ -481,20 +461,37 @@ async function syncCsv(p: Platform, legal: Resource, from: number, rows: number)
   const t0 = performance.now();
   const file = enterpriseCsv(from, from + rows);
   const prepareMs = Math.round(performance.now() - t0);
-  const ctx = systemCtx('bench:data');
-  const c = await createConnector(p, ctx, legal.id, {
-    name: '基准：市场主体登记库导出文件（CSV）',
-    kind: 'file',
-    config: { format: 'csv' },
-    syncMode: 'full',
+  return timedSync(p, legal, from, rows, 'CSV', prepareMs, `${mib(file.length)} MiB`, {
+    connector: {
+      name: '基准：市场主体登记库导出文件（CSV）',
+      kind: 'file',
+      config: { format: 'csv' },
+      syncMode: 'full',
+    },
+    run: { trigger: 'upload', upload: file },
   });
+}
+
+/** Creates the connector, times one `runSync` into 法人, counts and samples what it stored. */
+async function timedSync(
+  p: Platform,
+  legal: Resource,
+  from: number,
+  rows: number,
+  source: 'MariaDB' | 'CSV',
+  prepareMs: number,
+  note: string,
+  how: { connector: Parameters<typeof createConnector>[3]; run: Parameters<typeof runSync>[3] },
+): Promise<SyncResult> {
+  const ctx = systemCtx('bench:data');
+  const c = await createConnector(p, ctx, legal.id, how.connector);
   const w0 = performance.now();
-  const run = await runSync(p, ctx, c.id, { trigger: 'upload', upload: file });
+  const run = await runSync(p, ctx, c.id, how.run);
   const wallMs = Math.round(performance.now() - w0);
   const stored = await storedOf(p, c.id);
   const sampleMismatches = await checkSynced(p, legal, from, rows, 200);
   const r: SyncResult = {
-    source: 'CSV',
+    source,
     rows,
     prepareMs,
     run: runSummary(run),
@@ -505,7 +502,7 @@ async function syncCsv(p: Platform, legal: Resource, from: number, rows: number)
     sampleMismatches,
   };
   console.log(
-    `  CSV sync of ${fmt(rows)} rows (${mib(file.length)} MiB): ${run.status}, read ${fmt(run.rowsRead)}, written ${fmt(run.rowsWritten)}, ` +
+    `  ${source} sync of ${fmt(rows)} rows (${note}): ${run.status}, read ${fmt(run.rowsRead)}, written ${fmt(run.rowsWritten)}, ` +
       `rejected ${run.rowsRejected}${run.error ? `, error ${run.error}` : ''}; ${fmt(wallMs)} ms = ${fmt(r.rowsPerS!)} rows/s; ` +
       `${fmt(stored)} stored, ${sampleMismatches}/200 sampled rows differ; load ${load1()}`,
   );
