@@ -582,6 +582,17 @@ function whereFilter(
   return parts.length ? sql<boolean>`(${sql.join(parts, sql` and `)})` : sql<boolean>`true`;
 }
 
+/** The stored row of `key` in the grant's resource (sealed), or null. */
+async function rowByKey(p: Platform, db: Db | Tx, g: Grant, key: string) {
+  const row = await db
+    .selectFrom('data_rows')
+    .select(['clear', 'sealed'])
+    .where('resource_id', '=', g.resource.id)
+    .where('key_hash', '=', valueHash(p.config.secretKey, key))
+    .executeTakeFirst();
+  return (row as { clear: unknown; sealed: string | null } | undefined) ?? null;
+}
+
 export interface QueryInput {
   key?: string;
   filter?: Record<string, unknown>;
@@ -643,16 +654,9 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput,
       total = values.length;
     } else if (input.key && !input.filter) {
       // The key is the primary key: at most one row, so no count and no paging query.
-      const row = pre
-        ? pre.row
-        : ((await tx
-            .selectFrom('data_rows')
-            .select(['clear', 'sealed'])
-            .where('resource_id', '=', g.resource.id)
-            .where('key_hash', '=', valueHash(p.config.secretKey, input.key))
-            .executeTakeFirst()) ?? null);
+      const row = pre ? pre.row : await rowByKey(p, tx, g, input.key);
       total = row ? 1 : 0;
-      values = row && page === 1 ? [fromStored(p.config.secretKey, row as any)] : [];
+      values = row && page === 1 ? [fromStored(p.config.secretKey, row)] : [];
     } else {
       let q = tx
         .selectFrom('data_rows')
@@ -746,15 +750,8 @@ export async function predicate(
     let values: Values | null;
     if (live !== undefined) values = live;
     else {
-      const row = pre
-        ? pre.row
-        : await tx
-            .selectFrom('data_rows')
-            .select(['clear', 'sealed'])
-            .where('resource_id', '=', g.resource.id)
-            .where('key_hash', '=', valueHash(p.config.secretKey, input.key))
-            .executeTakeFirst();
-      values = row ? fromStored(p.config.secretKey, row as any) : null;
+      const row = pre ? pre.row : await rowByKey(p, tx, g, input.key);
+      values = row ? fromStored(p.config.secretKey, row) : null;
     }
     const found = values !== null;
     const result = found ? evaluate(input.op, values![input.field], input.value) : false;
