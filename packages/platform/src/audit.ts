@@ -182,18 +182,9 @@ async function insertBatch(db: Db, batch: QueuedAudit[]): Promise<void> {
     .execute();
 }
 
-/**
- * Batches waiting to be written at most this many at a time. Each batch waits for its commit
- * (the WAL flush, milliseconds on a real disk); with several batches in flight on separate
- * connections the database flushes their commits together, so a batch waits for one flush
- * rather than for the flushes of all the batches before it.
- */
-const MAX_IN_FLIGHT = 4;
-
 class AuditGroup {
   private queue: QueuedAudit[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private flushing: Promise<void> | null = null;
   constructor(private readonly db: Db) {}
 
   add(ctx: Ctx, entry: AuditEntry, companions: AuditCompanion[]): Promise<void> {
@@ -205,40 +196,31 @@ class AuditGroup {
         companions,
         done: (err) => (err ? reject(err) : resolve()),
       });
-      this.kick();
+      this.flushing ??= this.flush();
     });
   }
 
-  /** Starts a batch at the next turn of the event loop (so the requests of this turn join it). */
-  private kick(): void {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || !this.queue.length) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.write();
-    });
-  }
-
-  private async write(): Promise<void> {
-    if (this.inFlight >= MAX_IN_FLIGHT || !this.queue.length) return;
-    const batch = this.queue.splice(0, 500);
-    this.inFlight++;
-    try {
-      await insertBatch(this.db, batch);
-      for (const q of batch) q.done();
-    } catch (err) {
-      // One bad entry must not fail the others: write them one by one.
-      if (batch.length === 1) batch[0]!.done(err);
-      else
-        for (const q of batch)
-          await insertBatch(this.db, [q]).then(
-            () => q.done(),
-            (e) => q.done(e),
-          );
-    } finally {
-      this.inFlight--;
-      this.kick();
+  private async flush(): Promise<void> {
+    // Let the requests of this turn of the event loop join the batch; while a batch is being
+    // written, the next one gathers (group commit).
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await insertBatch(this.db, batch);
+        for (const q of batch) q.done();
+      } catch (err) {
+        // One bad entry must not fail the others: write them one by one.
+        if (batch.length === 1) batch[0]!.done(err);
+        else
+          for (const q of batch)
+            await insertBatch(this.db, [q]).then(
+              () => q.done(),
+              (e) => q.done(e),
+            );
+      }
     }
+    this.flushing = null;
   }
 }
 
