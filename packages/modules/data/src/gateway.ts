@@ -972,7 +972,7 @@ export async function fileObjection(
         titleEn: `${g.request.consumerDepartmentName} objects to data of ${g.resource.code}`,
         body: input.description.trim().slice(0, 200),
         bodyEn: input.description.trim().slice(0, 200),
-        link: '/data/objections',
+        link: '/data?tab=objections',
         channels: ['inapp'],
       });
     await writeAudit(tx, ctx, {
@@ -1065,7 +1065,7 @@ export async function answerObjection(
         titleEn: `Objection to ${o.code} ${input.decision}`,
         body: input.reply.trim().slice(0, 200),
         bodyEn: input.reply.trim().slice(0, 200),
-        link: '/data/my-requests',
+        link: '/data?tab=requests',
         channels: ['inapp'],
       });
     await writeAudit(tx, ctx, {

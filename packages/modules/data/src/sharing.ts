@@ -158,7 +158,7 @@ async function tellProvider(
     await notify(tx, {
       recipientAccountId: accountId,
       ...notice,
-      link: `/data/requests/${req.id}`,
+      link: '/data?tab=incoming',
       channels: ['inapp'],
     });
 }
@@ -172,7 +172,7 @@ async function tellConsumer(
     await notify(tx, {
       recipientAccountId: accountId,
       ...notice,
-      link: `/data/my-requests/${req.id}`,
+      link: '/data?tab=requests',
       channels: ['inapp'],
     });
 }

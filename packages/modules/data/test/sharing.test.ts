@@ -102,7 +102,10 @@ describe('sharing requests', () => {
       dueDay: cal.addWorkingDays(dayOf(new Date()), 10),
       overdue: false,
     });
-    expect(await notices(police.accountId, 'data.request.filed')).toHaveLength(1);
+    const filed = await notices(police.accountId, 'data.request.filed');
+    expect(filed).toHaveLength(1);
+    // The notice opens a page the web app has (the provider's tab of /data).
+    expect(filed[0].link).toBe('/data?tab=incoming');
     const jobs = await t.rt.platform.db
       .selectFrom('jobs')
       .select(['unique_key', 'run_at'])
