@@ -19,7 +19,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -81,6 +82,8 @@ const STRIDE = 7919;
 const EXAMPLES = 3;
 /** Measured rounds of the three compared scenarios; the order alternates between rounds (drift of a shared machine). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
+/** BENCH_PROFILE=name: a CPU profile of this process during the measured part of that scenario (bench/results/*.cpuprofile). */
+const PROFILE = process.env.BENCH_PROFILE || '';
 /** Sequential requests per route of the statement count. */
 const PROBE_REQUESTS = 20;
 
@@ -95,6 +98,31 @@ const mib = (b: number) => round(b / 1024 / 1024);
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+};
+/**
+ * CPU seconds used so far by the local PostgreSQL server's processes (back ends, WAL writer,
+ * checkpointer, autovacuum), from /proc; null where there is none to see (PGlite, a remote
+ * server, no /proc). A process that exits between two readings is not counted.
+ */
+const postgresCpuSeconds = (): number | null => {
+  try {
+    let ticks = 0;
+    let seen = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+        seen++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return seen ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
 };
 
 // ---------- HTTP load ----------
@@ -122,6 +150,10 @@ interface Scenario {
   load1: number;
   /** CPU of this process (server + bare app + autocannon; PGlite too) during the measured run, % of one core. */
   cpuPct: number;
+  /** CPU of the local PostgreSQL server's processes during the measured run, % of one core (null: not seen). */
+  pgCpuPct: number | null;
+  /** CPU microseconds per answered request, this process and PostgreSQL together (less noisy than req/s). */
+  cpuUsPerReq: number;
   answers: Answers;
   /** Round of a compared scenario (0: measured once). */
   round?: number;
@@ -193,11 +225,31 @@ async function measure(
   await cannon({ connections, ...make(fresh(), keyCursor), duration: WARMUP_S });
   await settle();
   const answers = fresh();
+  const profiler = PROFILE === name ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const c0 = cpuSeconds();
+  const pg0 = postgresCpuSeconds();
   const t0 = performance.now();
   keyCursor += 100_003;
   const r = await cannon({ connections, ...make(answers, keyCursor), duration: DURATION_S });
-  const cpuPct = Math.round(((cpuSeconds() - c0) / ((performance.now() - t0) / 1000)) * 100);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    const file = join(ROOT, 'bench', 'results', `data-${name}-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of ${name}: ${file}`);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const ownCpuS = cpuSeconds() - c0;
+  const pg1 = postgresCpuSeconds();
+  const pgCpuS = pg0 !== null && pg1 !== null ? pg1 - pg0 : null;
+  const cpuPct = Math.round((ownCpuS / wallS) * 100);
+  const pgCpuPct = pgCpuS === null ? null : Math.round((pgCpuS / wallS) * 100);
+  const cpuUsPerReq = Math.round(((ownCpuS + (pgCpuS ?? 0)) * 1e6) / Math.max(1, r.requests.total));
   await settle();
   const s: Scenario = {
     name,
@@ -214,6 +266,8 @@ async function measure(
     timeouts: r.timeouts,
     load1: load1(),
     cpuPct,
+    pgCpuPct,
+    cpuUsPerReq,
     answers,
   };
   const statuses = Object.entries(answers.statuses)
@@ -222,7 +276,8 @@ async function measure(
   console.log(
     `  ${label.padEnd(52)} ${String(s.rps).padStart(8)} req/s  p50 ${s.p50}  p90 ${s.p90}  p99 ${s.p99}  max ${s.max} ms ` +
       `(${s.total} req, non-2xx ${s.non2xx}${statuses ? ` [${statuses}]` : ''}, errors ${s.errors}, timeouts ${s.timeouts}; ` +
-      `right ${answers.right}, wrong ${answers.wrong}; CPU ${cpuPct} %; load ${s.load1})`,
+      `right ${answers.right}, wrong ${answers.wrong}; CPU ${cpuPct} %${pgCpuPct === null ? '' : ` + PostgreSQL ${pgCpuPct} %`}, ` +
+      `${fmt(cpuUsPerReq)} µs per request; load ${s.load1})`,
   );
   for (const e of answers.examples) console.log(`    example: ${e}`);
   return s;
@@ -533,6 +588,14 @@ interface DbResult {
   /** SQL statements sent per request (sequential probe). */
   statements?: Record<string, number>;
   ratios?: { gatewayVsUnmasked: number; gatewayVsBareSelect: number; unmaskedVsBareSelect: number };
+  /** Mean CPU µs per request (bench process + PostgreSQL) of the compared scenarios, and the ratios of the costs. */
+  cost?: {
+    bareSelect: number;
+    unmasked: number;
+    gateway: number;
+    unmaskedPerGateway: number;
+    bareSelectPerGateway: number;
+  };
   sync?: SyncResult[];
   dataCallsAfter?: number;
   auditRowsAfter?: number;
@@ -858,6 +921,16 @@ async function benchDatabase(
       gatewayVsBareSelect: ratio(mean.gateway, mean.bareSelect),
       unmaskedVsBareSelect: ratio(mean.unmasked, mean.bareSelect),
     };
+    const meanCost = (n: string) => {
+      const xs = sc.filter((s) => s.name === n);
+      return round(xs.reduce((a, s) => a + s.cpuUsPerReq, 0) / Math.max(1, xs.length));
+    };
+    const costs = { bareSelect: meanCost('bareSelect'), unmasked: meanCost('unmasked'), gateway: meanCost('gateway') };
+    const cost = {
+      ...costs,
+      unmaskedPerGateway: ratio(costs.unmasked, costs.gateway),
+      bareSelectPerGateway: ratio(costs.bareSelect, costs.gateway),
+    };
 
     // ----- connector sync into 法人 (new enterprises after the generated ones) -----
     const sync: SyncResult[] = [];
@@ -883,6 +956,7 @@ async function benchDatabase(
       keyPlan,
       leasedCalls: leased?.calls ?? 0,
       ratios,
+      cost,
       sync,
       dataCallsAfter: Number(counts.rows[0]?.calls ?? 0),
       auditRowsAfter: Number(counts.rows[0]?.audit ?? 0),
@@ -917,6 +991,13 @@ function verdicts(r: DbResult): string[] {
     `gateway = ${r.ratios.gatewayVsBareSelect} × the bare select-by-key (${fmt(r.mean.bareSelect)} req/s; ` +
       `target ≥ ${TARGET.gatewayVsBareSelect}): ${met(r.ratios.gatewayVsBareSelect, TARGET.gatewayVsBareSelect)}`,
     `unmasked lookup = ${r.ratios.unmaskedVsBareSelect} × the bare select (the cost of unsealing and shaping)`,
+    ...(r.cost
+      ? [
+          `CPU per request (bench process + PostgreSQL): gateway ${fmt(r.cost.gateway)} µs, unmasked ${fmt(r.cost.unmasked)} µs, ` +
+            `bare select ${fmt(r.cost.bareSelect)} µs; on a CPU-bound machine the gateway could reach ` +
+            `${r.cost.unmaskedPerGateway} × the unmasked lookup and ${r.cost.bareSelectPerGateway} × the bare select`,
+        ]
+      : []),
     ...(g1 ? [`gateway at 1 connection: ${fmt(g1.rps)} req/s, p50 ${g1.p50} ms, p99 ${g1.p99} ms`] : []),
     ...(legal
       ? [`gateway 法人 by credit code: ${fmt(legal.rps)} req/s, p50 ${legal.p50} ms, p99 ${legal.p99} ms`]
@@ -957,13 +1038,13 @@ function markdown(results: DbResult[]): string {
         `${fmt(r.dataRowsMiB!)} MiB with indexes. Sample before the load: ${r.samples!.checked} answers, ${r.samples!.wrong} wrong. ` +
         `Peak RSS of the bench process ${fmt(r.peakRssMiB!)} MiB.`,
       '',
-      '| Scenario | Requests/s | p50 / p90 / p99 ms | Requests | Right / wrong answers | Non-2xx | CPU % | Load |',
-      '|---|---:|---|---:|---:|---:|---:|---:|',
+      '| Scenario | Requests/s | p50 / p90 / p99 ms | Requests | Right / wrong answers | Non-2xx | CPU % (bench process + PostgreSQL) | CPU µs per request | Load |',
+      '|---|---:|---|---:|---:|---:|---:|---:|---:|',
     );
     for (const x of r.scenarios!)
       lines.push(
         `| ${x.label} | ${fmt(x.rps)} | ${x.p50} / ${x.p90} / ${x.p99} | ${fmt(x.total)} | ${fmt(x.answers.right)} / ${x.answers.wrong} | ` +
-          `${x.non2xx + x.errors + x.timeouts} | ${x.cpuPct} | ${x.load1} |`,
+          `${x.non2xx + x.errors + x.timeouts} | ${x.cpuPct}${x.pgCpuPct === null ? '' : ` + ${x.pgCpuPct}`} | ${fmt(x.cpuUsPerReq)} | ${x.load1} |`,
       );
     lines.push(
       '',

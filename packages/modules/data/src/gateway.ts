@@ -802,16 +802,26 @@ const invalidToken = () =>
   new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
 
 /**
- * The one statement of a key call: the token, its grant now (as jsonb), the metadata generation
- * and the row, through `data_key_call` (migration 0067, a PL/pgSQL function whose plan is cached).
+ * The one statement of a key call: the token, its grant now, the metadata generation and the row,
+ * through `data_key_call` (migrations 0067/0068, a PL/pgSQL function whose plan is cached). The
+ * grant row comes as jsonb only when `known` is not its current version (`xmin`).
  */
-export const keyCallStatement = (tokenHash: string, keyHash: string) =>
-  sql<any>`select * from data_key_call(${tokenHash}, ${keyHash})`;
+export const keyCallStatement = (tokenHash: string, keyHash: string, known: string | null = null) =>
+  sql<any>`select * from data_key_call(${tokenHash}, ${keyHash}, ${known})`;
+
+/** Per process and database: the grant row last answered for a token, with its version (xmin). */
+const grantRows = new WeakMap<
+  Db,
+  Map<string, { version: string; row: any; view?: { gen: string; request: RequestView } }>
+>();
+const GRANT_ROWS_MAX = 10_000;
 
 /**
  * A call by key (query or predicate) in one statement: the token, its grant as it is now
  * (status, period, fields, limits), the metadata generation and the row itself are read
  * together; the rest is the same code as the general path (`query`, `predicate`, `call`).
+ * The grant row is sent only when this process has no copy of its current version, so a change
+ * to the grant (revocation, fields, period, limits) applies to the very next call.
  * Answers null when the general path must answer (a live, query-through resource).
  */
 async function keyCall(
@@ -823,16 +833,43 @@ async function keyCall(
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
   if (!token)
     throw new AppError(401, 'INVALID_TOKEN', '缺少访问令牌', 'A bearer token from /api/v1/exchange/token is required');
-  const found = (await keyCallStatement(sha256(token), valueHash(p.config.secretKey, key)).execute(p.db)).rows[0];
-  const r = found && { ...(typeof found.q === 'string' ? JSON.parse(found.q) : found.q), ...found };
-  if (!r || r.t_revoked || new Date(r.t_expires_at).getTime() < Date.now()) throw invalidToken();
-  const meta = await metaOf(p.db, r.resource_id, String(r.meta_gen));
+  let cache = grantRows.get(p.db);
+  if (!cache) {
+    cache = new Map();
+    grantRows.set(p.db, cache);
+  }
+  const tokenHash = sha256(token);
+  const cached = cache.get(tokenHash);
+  const found = (
+    await keyCallStatement(tokenHash, valueHash(p.config.secretKey, key), cached?.version ?? null).execute(p.db)
+  ).rows[0];
+  if (!found || found.t_revoked || found.t_expires_ms < Date.now()) throw invalidToken();
+  let entry = cached;
+  if (found.q != null || cached?.version !== found.r_version) {
+    entry = { version: found.r_version, row: typeof found.q === 'string' ? JSON.parse(found.q) : found.q };
+    if (cache.size >= GRANT_ROWS_MAX) cache.clear();
+    cache.set(tokenHash, entry);
+  }
+  const grantRow = entry!.row;
+  const gen = String(found.meta_gen);
+  const meta = await metaOf(p.db, grantRow.resource_id, gen);
   if (meta.queryThrough) return null;
-  const request = requestView({ ...r, code: meta.resource.code, resource_name: meta.resource.name });
+  // The view of this version of the grant row with this generation's resource name (status and
+  // period are checked on every call: the period ends by the clock, not by an update).
+  if (entry!.view?.gen !== gen)
+    entry!.view = {
+      gen,
+      request: requestView({ ...grantRow, code: meta.resource.code, resource_name: meta.resource.name }),
+    };
+  const request = entry!.view.request;
   activeOrThrow(request);
-  const g: Grant = { request, resource: meta.resource, clientId: r.t_client_id };
-  const row = r.d_key_hash ? { clear: r.d_clear, sealed: r.d_sealed } : null;
-  return answer(g, { row, meta, limits: r });
+  const g: Grant = { request, resource: meta.resource, clientId: found.t_client_id };
+  const row = found.d_key_hash ? { clear: found.d_clear, sealed: found.d_sealed } : null;
+  return answer(g, {
+    row,
+    meta,
+    limits: { status: grantRow.status, daily_quota: grantRow.daily_quota, rate_per_minute: grantRow.rate_per_minute },
+  });
 }
 
 /** `POST /exchange/query`: a query by key alone takes the fast path, anything else the general one. */

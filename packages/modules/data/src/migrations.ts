@@ -309,4 +309,34 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  '0068_data_key_call_version': {
+    async up(db) {
+      // - data_calls is an append-only ledger of calls: its foreign keys to data_requests and
+      //   data_resources (rows that are never deleted) made every call row take a KEY SHARE lock on
+      //   the grant row, which concurrent calls of one grant turned into multixacts.
+      // - The key call answers the grant row as jsonb only when the caller's copy is not of the
+      //   row's current version (`xmin`, which every update of the row changes), and the token's
+      //   expiry as epoch milliseconds.
+      await sql`
+        alter table data_calls drop constraint if exists data_calls_request_id_fkey,
+          drop constraint if exists data_calls_resource_id_fkey;
+        drop function if exists data_key_call(text, text);
+        create function data_key_call(p_token_hash text, p_key_hash text, p_known text)
+        returns table (t_client_id text, t_expires_ms double precision, t_revoked boolean, r_id text,
+          r_version text, q jsonb, meta_gen bigint, d_key_hash text, d_clear jsonb, d_sealed text)
+        language plpgsql stable as $$
+        begin
+          return query
+            select t.client_id, extract(epoch from t.expires_at)::double precision * 1000, t.revoked, r.id,
+              r.xmin::text, case when r.xmin::text = p_known then null else to_jsonb(r) end,
+              g.n, d.key_hash, d.clear, d.sealed
+            from data_tokens t
+            join data_requests r on r.id = t.request_id
+            cross join data_meta_generation g
+            left join data_rows d on d.resource_id = r.resource_id and d.key_hash = p_key_hash
+            where t.token_hash = p_token_hash;
+        end $$;
+      `.execute(db);
+    },
+  },
 };

@@ -462,6 +462,38 @@ describe('the fast key path (one statement per call, per-process metadata, quota
     expect(await gen()).toBeGreaterThan(before);
   });
 
+  it('applies any change to the grant row at the next call (the process keeps a copy per row version)', async () => {
+    const g = await grant(population, police.token, { fields: ['name', 'phone'] });
+    expect((await ex(g.token, '/query', { key: P1 })).body.fields).toEqual(['name', 'phone']);
+    const db = t.rt.platform.db;
+    const row = await db
+      .selectFrom('data_requests')
+      .select(['granted_fields'])
+      .where('id', '=', g.requestId)
+      .executeTakeFirstOrThrow();
+    // Changes made behind the services' back too: every update gives the row a new version (xmin).
+    await db
+      .updateTable('data_requests')
+      .set({ granted_fields: JSON.stringify(['name']) })
+      .where('id', '=', g.requestId)
+      .execute();
+    const narrowed = await ex(g.token, '/query', { key: P1 });
+    expect(narrowed.body.fields).toEqual(['name']);
+    expect((await ex(g.token, '/query', { key: P1, fields: ['phone'] })).status).toBe(403);
+    await db.updateTable('data_requests').set({ period_to: '2020-12-31' }).where('id', '=', g.requestId).execute();
+    const late = await ex(g.token, '/query', { key: P1 });
+    expect([late.status, late.body.code]).toEqual([403, 'GRANT_OUT_OF_PERIOD']);
+    await db
+      .updateTable('data_requests')
+      .set({
+        granted_fields: row.granted_fields == null ? null : JSON.stringify(row.granted_fields),
+        period_to: '2030-12-31',
+      })
+      .where('id', '=', g.requestId)
+      .execute();
+    expect((await ex(g.token, '/query', { key: P1 })).body.fields).toEqual(['name', 'phone']);
+  });
+
   it('group-commits concurrent calls: each answer is recorded once with its own hash, and the chain verifies', async () => {
     const g = await grant(population, police.token, { fields: ['name', 'address'] });
     const keys = Array.from({ length: 24 }, (_, i) => [P1, P2, P3][i % 3]!);
