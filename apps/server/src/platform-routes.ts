@@ -2,6 +2,7 @@ import {
   authorize,
   badRequest,
   type DbHandle,
+  forgetDisplayCalendars,
   loadCalendar,
   type Platform,
   queryAudit,
@@ -137,6 +138,7 @@ export async function calendarRoutes(api: FastifyInstance, platform: Platform) {
           detail: { days: days.length },
         });
       });
+      forgetDisplayCalendars();
       const cal = await loadCalendar(platform.db);
       return { year, days: days.length, workingDays: cal.workingDaysBetween(`${year - 1}-12-31`, `${year}-12-31`) };
     },

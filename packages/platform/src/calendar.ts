@@ -136,6 +136,29 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkCalendar> {
   return new WorkCalendar(rows as CalendarDay[]);
 }
 
+const shown = new WeakMap<object, { at: number; epoch: number; cal: Promise<WorkCalendar> }>();
+let shownEpoch = 0;
+/** Makes every `displayCalendar` of this process read again (call it after a change has committed). */
+export function forgetDisplayCalendars(): void {
+  shownEpoch++;
+}
+/** How long `displayCalendar` keeps a calendar (a change made in another process shows after this). */
+export const DISPLAY_CALENDAR_MS = 5_000;
+
+/**
+ * The calendar for display only (the deadline colours of a list): read at most every
+ * DISPLAY_CALENDAR_MS per process, at once again after a change made in this process. Deadlines,
+ * acceptance and every other rule read the calendar itself with `loadCalendar`.
+ */
+export function displayCalendar(db: Db): Promise<WorkCalendar> {
+  const hit = shown.get(db);
+  if (hit && hit.epoch === shownEpoch && Date.now() - hit.at < DISPLAY_CALENDAR_MS) return hit.cal;
+  const cal = loadCalendar(db);
+  shown.set(db, { at: Date.now(), epoch: shownEpoch, cal });
+  cal.catch(() => shown.delete(db));
+  return cal;
+}
+
 /** Replaces one year's special days (the whole year at once, so a year is always consistent). */
 export async function replaceCalendarYear(tx: Tx, year: number, days: CalendarDay[]): Promise<void> {
   for (const d of days) {

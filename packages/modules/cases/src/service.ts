@@ -11,6 +11,7 @@ import {
   conflict,
   type Db,
   dayOf,
+  displayCalendar,
   enqueue,
   forbidden,
   hmac,
@@ -314,7 +315,11 @@ export function limitEnd(cal: WorkCalendar, start: Date, limit: number, unit: nu
 const endOfDay = (day: string) => new Date(parseDay(day).getTime() + 16 * 3600_000);
 
 /** normal | warning (≥ 80 % of the limit used) | overdue, for cases whose clock runs. */
-export function deadlineStatusOf(cal: WorkCalendar, c: CaseView, today: string): DeadlineStatus {
+export function deadlineStatusOf(
+  cal: WorkCalendar,
+  c: Pick<CaseView, 'dueDay' | 'acceptedAt' | 'state' | 'warnDay' | 'promisedUnit'>,
+  today: string,
+): DeadlineStatus {
   if (!c.dueDay || !c.acceptedAt || !CLOCK_STATES.includes(c.state)) return 'normal';
   if (today > c.dueDay) return 'overdue';
   if (c.warnDay) return today >= c.warnDay ? 'warning' : 'normal';
@@ -1460,23 +1465,117 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
         }),
       ),
     );
-  const { n } = (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()) as any;
-  const rows = await base
-    .selectAll()
-    .orderBy(sql`due_day asc nulls last`)
-    .orderBy('created_at')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
-  const cal = await loadCalendar(p.db);
+  // The count and the page at once, on two connections; the page holds only the list's columns
+  // (no form data, materials or history: less to read, parse and send, and no personal data but the
+  // masked applicant name).
+  const [{ n }, rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as Promise<{ n: string }>,
+    base
+      .select(INBOX_COLUMNS)
+      .orderBy(sql`due_day asc nulls last`)
+      .orderBy('created_at')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+  ]);
+  const cal = await displayCalendar(p.db);
   return {
     items: rows.map((r) => {
-      const v = viewFor(ctx, r);
+      const v = inboxItem(ctx, r);
       return { ...v, deadlineStatus: deadlineStatusOf(cal, v, today) };
     }),
     total: Number(n),
     page,
     pageSize,
+  };
+}
+
+/** The columns of an inbox row (what the list shows and its deadline colour needs). */
+const INBOX_COLUMNS = [
+  'id',
+  'serial_no',
+  'task_code',
+  'task_version',
+  'item_name',
+  'department_id',
+  'region_code',
+  'applicant_type',
+  'applicant_name',
+  'applicant_account_id',
+  'state',
+  'outcome',
+  'promised_limit',
+  'promised_unit',
+  'received_at',
+  'accepted_at',
+  'due_day',
+  'statutory_due_day',
+  'suspended_since',
+  'warn_day',
+  'deadline_flag',
+  'bundle_case_id',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** One row of the inbox: the case's summary, the applicant's name masked unless it is the caller's own case. */
+export type InboxItem = Pick<
+  CaseView,
+  | 'id'
+  | 'serialNo'
+  | 'taskCode'
+  | 'taskVersion'
+  | 'itemName'
+  | 'departmentId'
+  | 'regionCode'
+  | 'applicantType'
+  | 'applicantName'
+  | 'state'
+  | 'outcome'
+  | 'promisedLimit'
+  | 'promisedUnit'
+  | 'receivedAt'
+  | 'acceptedAt'
+  | 'dueDay'
+  | 'statutoryDueDay'
+  | 'suspendedSince'
+  | 'warnDay'
+  | 'deadlineFlag'
+  | 'bundleCaseId'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+> & { masked: boolean };
+
+function inboxItem(ctx: Ctx, r: any): InboxItem {
+  const own = r.applicant_account_id === ctx.caller.accountId;
+  return {
+    id: r.id,
+    serialNo: r.serial_no,
+    taskCode: r.task_code,
+    taskVersion: r.task_version,
+    itemName: r.item_name,
+    departmentId: r.department_id,
+    regionCode: r.region_code,
+    applicantType: r.applicant_type,
+    applicantName: own ? r.applicant_name : maskName(r.applicant_name),
+    state: r.state,
+    outcome: r.outcome ?? null,
+    promisedLimit: r.promised_limit,
+    promisedUnit: r.promised_unit,
+    receivedAt: iso(r.received_at),
+    acceptedAt: iso(r.accepted_at),
+    dueDay: r.due_day ?? null,
+    statutoryDueDay: r.statutory_due_day ?? null,
+    suspendedSince: iso(r.suspended_since),
+    warnDay: r.warn_day ?? null,
+    deadlineFlag: r.deadline_flag ?? null,
+    bundleCaseId: r.bundle_case_id ?? null,
+    version: r.version,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    masked: !own,
   };
 }
 

@@ -14,8 +14,8 @@
  * the old version cannot refill the cache after the change. Unknown task codes are not cached.
  */
 import type { Db, Platform, Tx } from '@yiwang/platform';
-import { latestPublishedItem } from './repository.ts';
-import type { CatalogItem } from './types.ts';
+import { allPublishedSummaries, type ItemFilter, latestPublishedItem, type SearchableSummary } from './repository.ts';
+import type { CatalogItem, ItemSummary } from './types.ts';
 
 export const PUBLISHED_TTL_MS = 5_000;
 export const ITEMS_CHANGED = 'catalog.items.changed';
@@ -24,13 +24,17 @@ const MAX_ENTRIES = 5_000;
 interface Cache {
   gen: number;
   items: Map<string, { item: CatalogItem; at: number }>;
+  /** Every published summary in search order (null: too many to keep, search in SQL). */
+  list: { at: number; summaries: Promise<readonly SearchableSummary[] | null> } | null;
 }
+/** A catalog larger than this is searched in SQL on every request. */
+export const SEARCH_LIST_MAX = 20_000;
 const caches = new WeakMap<object, Cache>();
 
 function cacheOf(db: Db | Tx): Cache {
   let c = caches.get(db);
   if (!c) {
-    c = { gen: 0, items: new Map() };
+    c = { gen: 0, items: new Map(), list: null };
     caches.set(db, c);
   }
   return c;
@@ -66,10 +70,51 @@ export async function publishedItem(db: Db, taskCode: string): Promise<CatalogIt
   return item;
 }
 
-/** Drops cached items of `db` (all of them without `taskCodes`). */
+/**
+ * The portal's search (`GET /catalog/items`) over the per-process list of published summaries:
+ * the same filters and order as the SQL search (`searchItems` in repository.ts), kept and dropped
+ * like the items above. Answers null when the catalog is too large to keep (search in SQL).
+ */
+export async function searchPublished(db: Db, f: ItemFilter): Promise<{ items: ItemSummary[]; total: number } | null> {
+  const c = cacheOf(db);
+  const now = Date.now();
+  if (!c.list || now - c.list.at >= PUBLISHED_TTL_MS) {
+    const gen = c.gen;
+    const summaries = allPublishedSummaries(db, SEARCH_LIST_MAX).then((xs) => xs && deepFreeze(xs));
+    const entry = { at: now, summaries };
+    c.list = entry;
+    // A read that started before an invalidation is not kept; a failed read is not kept either.
+    summaries.then(
+      () => {
+        if (c.gen !== gen && c.list === entry) c.list = null;
+      },
+      () => {
+        if (c.list === entry) c.list = null;
+      },
+    );
+  }
+  const all = await c.list.summaries;
+  if (!all) return null;
+  const q = f.q?.toLowerCase();
+  const hits = all.filter(
+    (s) =>
+      (!q || s.searchText.includes(q)) &&
+      (!f.departmentId || s.departmentId === f.departmentId) &&
+      (!f.theme || s.themes.includes(f.theme)) &&
+      (!f.serviceObject || s.serviceObject.includes(f.serviceObject)),
+  );
+  const start = (f.page - 1) * f.pageSize;
+  return {
+    items: hits.slice(start, start + f.pageSize).map(({ searchText: _t, serviceObject: _o, ...summary }) => summary),
+    total: hits.length,
+  };
+}
+
+/** Drops cached items of `db` (all of them without `taskCodes`), and the search list. */
 export function forgetPublishedItems(db: Db, taskCodes?: readonly string[]): void {
   const c = cacheOf(db);
   c.gen++;
+  c.list = null;
   if (!taskCodes) c.items.clear();
   else for (const t of taskCodes) c.items.delete(t);
 }

@@ -62,11 +62,40 @@ const toSummary = (r: any): ItemSummary => ({
   themes: parseJson(r.themes),
 });
 
+/** The columns of an ItemSummary and of the search filters (not the guide's child tables and form schema). */
+const SUMMARY_COLUMNS = [
+  'task_code',
+  'catalog_code',
+  'name',
+  'task_type',
+  'department_id',
+  'department_name',
+  'promised_limit',
+  'promised_unit',
+  'visits_required',
+  'is_online',
+  'themes',
+  'service_object',
+  'search_text',
+] as const;
+
 /** The newest published version of each task code (older versions stay for the cases filed under them). */
 function latestPublished(db: Q) {
   return db
     .selectFrom('catalog_items')
     .selectAll()
+    .distinctOn('task_code')
+    .where('status', '=', 'published')
+    .orderBy('task_code')
+    .orderBy('task_version', 'desc')
+    .as('i');
+}
+
+/** `latestPublished` with the summary and filter columns only (what a search reads and sends). */
+function latestPublishedSummaries(db: Q) {
+  return db
+    .selectFrom('catalog_items')
+    .select(SUMMARY_COLUMNS)
     .distinctOn('task_code')
     .where('status', '=', 'published')
     .orderBy('task_code')
@@ -84,20 +113,49 @@ export interface ItemFilter {
 }
 
 export async function searchItems(db: Q, f: ItemFilter): Promise<{ items: ItemSummary[]; total: number }> {
-  let base = db.selectFrom(latestPublished(db));
+  let base = db.selectFrom(latestPublishedSummaries(db));
   if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
   if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
   if (f.theme) base = base.where(sql<boolean>`i.themes @> ${JSON.stringify([f.theme])}::jsonb`);
   if (f.serviceObject) base = base.where(sql<boolean>`i.service_object @> ${JSON.stringify([f.serviceObject])}::jsonb`);
-  const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
-  const rows = await base
+  // The count and the page at once (two connections where the database has them).
+  const [[counted], rows] = await Promise.all([
+    base.select((eb) => eb.fn.countAll<string>().as('n')).execute() as Promise<{ n: string }[]>,
+    base
+      .selectAll()
+      .orderBy('i.name')
+      .orderBy('i.task_code')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+  ]);
+  return { items: rows.map(toSummary), total: Number(counted?.n ?? 0) };
+}
+
+/** A published item's summary with what the search filters on (for the per-process search list). */
+export interface SearchableSummary extends ItemSummary {
+  searchText: string;
+  serviceObject: string[];
+}
+
+/**
+ * Every published item's summary in the order a search lists them (name, then task code, as the
+ * database sorts them), or null when there are more than `max` (the search then stays in SQL).
+ */
+export async function allPublishedSummaries(db: Q, max: number): Promise<SearchableSummary[] | null> {
+  const rows = await db
+    .selectFrom(latestPublishedSummaries(db))
     .selectAll()
     .orderBy('i.name')
     .orderBy('i.task_code')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .limit(max + 1)
     .execute();
-  return { items: rows.map(toSummary), total: Number(n) };
+  if (rows.length > max) return null;
+  return rows.map((r: any) => ({
+    ...toSummary(r),
+    searchText: r.search_text,
+    serviceObject: parseJson(r.service_object) ?? [],
+  }));
 }
 
 export async function latestPublishedItem(db: Q, taskCode: string): Promise<CatalogItem | null> {

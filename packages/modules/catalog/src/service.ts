@@ -14,7 +14,7 @@ import {
 } from '@yiwang/platform';
 import { checkCreditCode, divisionPrefix } from '@yiwang/shared';
 import { checkFormSchema } from './form-schema.ts';
-import { itemsChanged } from './published.ts';
+import { itemsChanged, searchPublished } from './published.ts';
 import * as repo from './repository.ts';
 import { buildSearchText } from './search.ts';
 import {
@@ -49,14 +49,15 @@ export async function searchItems(
   p: Platform,
   q: { q?: string; departmentId?: string; theme?: string; serviceObject?: string; page?: number; pageSize?: number },
 ) {
-  return repo.searchItems(p.db, {
+  const f = {
     q: q.q?.trim() || undefined,
     departmentId: q.departmentId || undefined,
     theme: q.theme?.trim() || undefined,
     serviceObject: q.serviceObject || undefined,
     page: q.page ?? 1,
     pageSize: q.pageSize ?? 20,
-  });
+  };
+  return (await searchPublished(p.db, f)) ?? repo.searchItems(p.db, f);
 }
 
 function checkTaskCodeShape(taskCode: string) {

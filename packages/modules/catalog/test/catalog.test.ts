@@ -1,6 +1,8 @@
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { searchPublished } from '../src/published.ts';
+import { searchItems } from '../src/repository.ts';
 import { buildSearchText } from '../src/search.ts';
 
 let rt: TestRuntime;
@@ -218,6 +220,36 @@ describe('public search', () => {
     expect(birth.count).toBeGreaterThanOrEqual(3);
     const counts = r.body.items.map((t: any) => t.count);
     expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
+  });
+});
+
+describe('search from the per-process list', () => {
+  it('answers exactly what the SQL search answers, for every filter and page', async () => {
+    const db = rt.platform.db;
+    const filters = [
+      {},
+      { q: '食品' },
+      { q: 'spjy' },
+      { q: 'SHIPIN' },
+      { q: '登记' },
+      { q: '100%_' },
+      { departmentId: police.id },
+      { theme: '生育' },
+      { serviceObject: 'enterprise' },
+      { theme: '开办企业', departmentId: market.id },
+      { q: 'dj', serviceObject: 'person' },
+    ];
+    for (const f of filters)
+      for (const [page, pageSize] of [
+        [1, 20],
+        [2, 7],
+        [9, 50],
+      ] as const) {
+        const q = { ...f, page, pageSize };
+        const sqlAnswer = await searchItems(db, q);
+        const listAnswer = await searchPublished(db, q);
+        expect(listAnswer, JSON.stringify(q)).toEqual(sqlAnswer);
+      }
   });
 });
 
