@@ -23,7 +23,7 @@ import type autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { CompiledQuery, sql } from 'kysely';
 import { type CaseGenResult, generateCases } from './cases-data.ts';
-import { cannon, onThrowAwayPostgres, settlerFor } from './lib.ts';
+import { cannon, onThrowAwayPostgres, profiled, settlerFor } from './lib.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -80,7 +80,7 @@ let settle: () => Promise<void> = async () => {};
 async function measure(name: string, label: string, opts: autocannon.Options): Promise<Scenario> {
   await cannon({ connections: CONNECTIONS, ...opts, duration: WARMUP_S });
   await settle();
-  const r = await cannon({ connections: CONNECTIONS, ...opts, duration: DURATION_S });
+  const r = await profiled('cases', name, () => cannon({ connections: CONNECTIONS, ...opts, duration: DURATION_S }));
   await settle();
   const s: Scenario = {
     name,

@@ -20,7 +20,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -54,7 +53,7 @@ import {
   PERSON_FIELDS,
   person,
 } from './data-gen.ts';
-import { cannon, onThrowAwayPostgres, settlerFor } from './lib.ts';
+import { cannon, onThrowAwayPostgres, profiled, settlerFor } from './lib.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -82,8 +81,6 @@ const STRIDE = 7919;
 const EXAMPLES = 3;
 /** Measured rounds of the three compared scenarios; the order alternates between rounds (drift of a shared machine). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
-/** BENCH_PROFILE=name: a CPU profile of this process during the measured part of that scenario (bench/results/*.cpuprofile). */
-const PROFILE = process.env.BENCH_PROFILE || '';
 /** Sequential requests per route of the statement count. */
 const PROBE_REQUESTS = 20;
 
@@ -225,24 +222,13 @@ async function measure(
   await cannon({ connections, ...make(fresh(), keyCursor), duration: WARMUP_S });
   await settle();
   const answers = fresh();
-  const profiler = PROFILE === name ? new Session() : null;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
   const c0 = cpuSeconds();
   const pg0 = postgresCpuSeconds();
   const t0 = performance.now();
   keyCursor += 100_003;
-  const r = await cannon({ connections, ...make(answers, keyCursor), duration: DURATION_S });
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    profiler.disconnect();
-    const file = join(ROOT, 'bench', 'results', `data-${name}-${Date.now()}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    console.log(`  CPU profile of ${name}: ${file}`);
-  }
+  const r = await profiled('data', name, () =>
+    cannon({ connections, ...make(answers, keyCursor), duration: DURATION_S }),
+  );
   const wallS = (performance.now() - t0) / 1000;
   const ownCpuS = cpuSeconds() - c0;
   const pg1 = postgresCpuSeconds();

@@ -3,12 +3,38 @@
  * settle between loads, and a throw-away PostgreSQL database for one run.
  */
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import type { Db } from '@yiwang/platform';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `fn`; when BENCH_PROFILE names this scenario, under the V8 CPU profiler of this process,
+ * writing bench/results/<bench>-<scenario>-<time>.cpuprofile (open it in Chrome DevTools).
+ */
+export async function profiled<T>(bench: string, scenario: string, fn: () => Promise<T>): Promise<T> {
+  if (process.env.BENCH_PROFILE !== scenario) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const dir = join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${bench}-${scenario}-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of ${scenario}: ${file}`);
+  }
+}
 
 /** One autocannon run. */
 export function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
