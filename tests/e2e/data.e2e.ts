@@ -103,4 +103,50 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     await idRow.getByText('5', { exact: true }).waitFor();
     await page.close();
   });
+
+  it('lets the consumer report wrong data (数据异议) and the provider answer it', async () => {
+    const login = async (username: string, to: string) => {
+      const page = await j.browser.newPage();
+      await page.goto(`${j.base}/login?returnTo=${encodeURIComponent(to)}`);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+      await page.getByRole('button', { name: /登\s*录/ }).click();
+      return page;
+    };
+    const description = `浏览器旅程：地址已变更 ${Date.now()}`;
+    const civil = await login('data_civil', '/data?tab=requests');
+    const granted = civil
+      .getByRole('row', { name: /人口基础信息/ })
+      .filter({ hasText: '已授权' })
+      .first();
+    await granted.getByRole('button', { name: '提出异议' }).click();
+    const dialog = civil.getByRole('dialog');
+    await dialog.getByLabel('记录').fill(DEMO_CITIZENS[0]!.idNumber);
+    await dialog.getByLabel('异议内容').fill(description);
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await civil.getByText('异议已提交，已通知提供部门').waitFor();
+    await civil.getByRole('tab', { name: '我方提出的异议' }).click();
+    const mine = civil.getByRole('row', { name: new RegExp(description) });
+    await mine.getByText('待处理').waitFor();
+    // The ID number is kept masked only.
+    expect(await civil.content()).not.toContain(DEMO_CITIZENS[0]!.idNumber);
+
+    const police = await login('data_police', '/data?tab=objections');
+    const theirs = police.getByRole('row', { name: new RegExp(description) });
+    await theirs.getByRole('button', { name: /采\s*纳/ }).click();
+    await police.getByRole('dialog').getByLabel('处理意见').fill('已核实并更正地址');
+    await police
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定|OK/ })
+      .click();
+    await theirs.getByText('已核实并更正地址').waitFor();
+    await police.close();
+
+    await civil.reload();
+    await civil
+      .getByRole('row', { name: new RegExp(description) })
+      .getByText('已采纳')
+      .waitFor();
+    await civil.close();
+  });
 });

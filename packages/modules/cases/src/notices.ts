@@ -68,8 +68,8 @@ export async function afterTransition(
   });
 }
 
-/** Tells the staff member who last acted on the case that its deadline is near or passed. */
-export async function deadlineNotice(tx: Tx, row: any, kind: 'warning' | 'overdue') {
+/** The staff member who last acted on the case (not the applicant, not the system), if any. */
+async function lastStaffActor(tx: Tx, row: any): Promise<string | null> {
   const last: any = await tx
     .selectFrom('case_events')
     .select('actor_id')
@@ -79,10 +79,57 @@ export async function deadlineNotice(tx: Tx, row: any, kind: 'warning' | 'overdu
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!last?.actor_id) return;
+  return last?.actor_id ?? null;
+}
+
+/**
+ * 容缺受理: reminds the applicant the day before a tolerated material is due; when it is overdue,
+ * tells the applicant and the staff member who last acted on the case.
+ */
+export async function toleratedNotice(
+  tx: Tx,
+  row: any,
+  kind: 'reminder' | 'overdue',
+  material: string,
+  dueDay: string,
+) {
   const overdue = kind === 'overdue';
   await notify(tx, {
-    recipientAccountId: last.actor_id,
+    recipientAccountId: row.applicant_account_id,
+    kind: `cases.tolerated_${kind}`,
+    title: overdue ? `容缺材料已逾期：${row.item_name}` : `请按时补交容缺材料：${row.item_name}`,
+    titleEn: overdue ? `Tolerated material overdue: ${row.item_name}` : `Tolerated material due: ${row.item_name}`,
+    body: overdue
+      ? `您的办件（流水号 ${row.serial_no}）容缺受理的材料“${material}”应于 ${dueDay} 前补齐，现已逾期，请尽快补交，否则可能影响办理结果。`
+      : `您的办件（流水号 ${row.serial_no}）容缺受理的材料“${material}”须在 ${dueDay} 前补齐，请在“我的办件”中补交。`,
+    bodyEn: overdue
+      ? `Case ${row.serial_no}: the tolerated material "${material}" was due by ${dueDay} and is overdue; please hand it in as soon as possible.`
+      : `Case ${row.serial_no}: the tolerated material "${material}" is due by ${dueDay}; please hand it in under My cases.`,
+    link: `/my/cases/${row.id}`,
+    channels: ['inapp', 'sms'],
+  });
+  if (!overdue) return;
+  const staff = await lastStaffActor(tx, row);
+  if (!staff) return;
+  await notify(tx, {
+    recipientAccountId: staff,
+    kind: 'cases.tolerated_overdue',
+    title: `容缺材料逾期未补：${row.item_name}`,
+    titleEn: `Tolerated material not handed in: ${row.item_name}`,
+    body: `办件 ${row.serial_no} 容缺受理的材料“${material}”应于 ${dueDay} 前补齐，申请人尚未补交。`,
+    bodyEn: `Case ${row.serial_no}: the tolerated material "${material}" was due by ${dueDay} and has not been handed in.`,
+    link: `/workbench/cases/${row.id}`,
+    channels: ['inapp'],
+  });
+}
+
+/** Tells the staff member who last acted on the case that its deadline is near or passed. */
+export async function deadlineNotice(tx: Tx, row: any, kind: 'warning' | 'overdue') {
+  const staff = await lastStaffActor(tx, row);
+  if (!staff) return;
+  const overdue = kind === 'overdue';
+  await notify(tx, {
+    recipientAccountId: staff,
     kind: `cases.deadline_${kind}`,
     title: overdue ? `办件已超期：${row.item_name}` : `办件临近期限：${row.item_name}`,
     titleEn: overdue ? `Case overdue: ${row.item_name}` : `Case deadline near: ${row.item_name}`,

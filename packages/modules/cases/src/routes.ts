@@ -25,6 +25,9 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   platform.jobs.register(svc.DEADLINE_QUEUE, async (job) => {
     await svc.deadlineReached(platform, systemCtx(`job:${job.id}`), job.payload as any);
   });
+  platform.jobs.register(svc.TOLERATED_QUEUE, async (job) => {
+    await svc.toleratedDue(platform, systemCtx(`job:${job.id}`), job.payload as any);
+  });
 
   const MaterialInput = Type.Object(
     {

@@ -39,7 +39,7 @@ import {
   requireComplete,
   resolveMaterials,
 } from './fulfilment.ts';
-import { afterTransition, deadlineNotice, notifiesApplicant } from './notices.ts';
+import { afterTransition, deadlineNotice, notifiesApplicant, toleratedNotice } from './notices.ts';
 import {
   CLOCK_STATES,
   findTransition,
@@ -54,6 +54,8 @@ import {
 
 export const AUTO_ACCEPT_QUEUE = 'cases.auto_accept';
 export const DEADLINE_QUEUE = 'cases.deadline';
+/** 容缺受理: a reminder the day before a tolerated material is due, and a notice when it is overdue. */
+export const TOLERATED_QUEUE = 'cases.tolerated';
 export const UNMASK = 'cases.unmask';
 /** 行政许可法 §42: the head may extend the time limit once, by up to 10 (working) days. */
 export const MAX_EXTENSION_DAYS = 10;
@@ -1186,6 +1188,22 @@ async function applyTransition(
       { runAt: endOfDay(d.dueDay), uniqueKey: `deadline:${row.id}:overdue:${d.dueDay}` },
     );
   }
+  for (const tol of (detail.tolerated ?? []) as { material: string; dueDay: string }[]) {
+    const key = `tolerated:${row.id}:${expected + 1}:${tol.material}`;
+    const dayBefore = new Date(parseDay(tol.dueDay).getTime() - 86_400_000);
+    await enqueue(
+      tx,
+      TOLERATED_QUEUE,
+      { caseId: row.id, kind: 'reminder', material: tol.material, dueDay: tol.dueDay },
+      { runAt: dayBefore > now ? dayBefore : now, uniqueKey: `${key}:reminder` },
+    );
+    await enqueue(
+      tx,
+      TOLERATED_QUEUE,
+      { caseId: row.id, kind: 'overdue', material: tol.material, dueDay: tol.dueDay },
+      { runAt: endOfDay(tol.dueDay), uniqueKey: `${key}:overdue` },
+    );
+  }
   await afterTransition(tx, row, t, opts.reason ?? null, detail as { supplementItems?: SupplementNotice['items'] });
   for (const h of transitionHooks)
     if (wants(h.filter, row, t.action)) await h.hook(tx, ctx, { ...row, state: t.to }, t);
@@ -1233,6 +1251,35 @@ export async function deadlineReached(
       detail: { dueDay: row.due_day },
     });
     await deadlineNotice(tx, row, payload.kind);
+    return true;
+  });
+}
+
+/** States in which a tolerated material can still be handed in (the case is open). */
+const TOLERATED_OPEN: readonly string[] = ['ACCEPTED', 'REVIEWING', 'SUSPENDED'];
+
+/**
+ * Job handler of 'cases.tolerated': if the material is still tolerated with that due day and the
+ * case is open, reminds the applicant (the day before) or tells the applicant and the staff member
+ * who last acted that it is overdue. Answers whether it told anyone.
+ */
+export async function toleratedDue(
+  p: Platform,
+  ctx: Ctx,
+  payload: { caseId: string; kind: 'reminder' | 'overdue'; material: string; dueDay: string },
+): Promise<boolean> {
+  return p.db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('cases').selectAll().where('id', '=', payload.caseId).executeTakeFirst();
+    if (!row || !TOLERATED_OPEN.includes(row.state)) return false;
+    const m = json<ProvidedMaterial[]>(row.materials, []).find((x) => x.name === payload.material);
+    if (m?.status !== 'tolerated' || m.toleratedUntil !== payload.dueDay) return false;
+    await writeAudit(tx, ctx, {
+      action: `cases.tolerated_${payload.kind}`,
+      objectType: 'case',
+      objectId: row.id,
+      detail: { material: payload.material, dueDay: payload.dueDay },
+    });
+    await toleratedNotice(tx, row, payload.kind, payload.material, payload.dueDay);
     return true;
   });
 }

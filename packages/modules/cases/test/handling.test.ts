@@ -3,11 +3,12 @@
  * 容缺 acceptance, special procedures, §42 extension, review steps, countersign, masking,
  * inbox filters, deadline jobs and notifications.
  */
-import { dayOf, loadCalendar } from '@yiwang/platform';
+import { dayOf, loadCalendar, systemCtx } from '@yiwang/platform';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { registerFulfilment } from '../src/index.ts';
+import { toleratedDue } from '../src/service.ts';
 
 let rt: TestRuntime;
 let admin: string;
@@ -410,6 +411,67 @@ describe('supplement notice and 容缺 acceptance', () => {
     expect(provided.state).toBe('REVIEWING');
     expect(provided.materials.find((m: any) => m.name === '申请书').status).toBe('supplemented');
     expect((await ok(window01, id, 'approve')).outcome).toBe('APPROVED');
+  });
+});
+
+describe('容缺受理 reminders', () => {
+  it('reminds the applicant before a tolerated material is due, tells both sides when it is overdue, and stops once it is in', async () => {
+    const id = await submitted();
+    await ok(window01, id, 'pre_review');
+    await ok(window01, id, 'receive');
+    const due = dayOf(new Date(Date.now() + 3 * 86_400_000));
+    await ok(window01, id, 'accept', { tolerated: [{ material: '申请书', dueDay: due }] });
+    const jobs = await rt.platform.db
+      .selectFrom('jobs')
+      .select(['unique_key', 'run_at', 'payload'])
+      .where('queue', '=', 'cases.tolerated')
+      .where('unique_key', 'like', `tolerated:${id}:%`)
+      .execute();
+    expect(jobs.map((j: any) => j.unique_key.split(':').pop()).sort()).toEqual(['overdue', 'reminder']);
+    const runAt = (kind: string) => new Date(jobs.find((j: any) => j.unique_key.endsWith(kind))!.run_at).getTime();
+    expect(runAt('reminder')).toBeLessThan(runAt('overdue'));
+    expect(runAt('reminder')).toBeGreaterThan(Date.now());
+
+    await rt.platform.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(Date.now() - 1000).toISOString() })
+      .where('unique_key', 'like', `tolerated:${id}:%`)
+      .execute();
+    await rt.platform.jobs.runDue();
+    const actions = async () =>
+      (
+        await rt.platform.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('object_id', '=', id)
+          .where('action', 'like', 'cases.tolerated_%')
+          .execute()
+      )
+        .map((a: any) => a.action)
+        .sort();
+    await expect.poll(actions, { timeout: 5000 }).toEqual(['cases.tolerated_overdue', 'cases.tolerated_reminder']);
+    const notes = async (token: string) =>
+      JSON.stringify(
+        (
+          await rt.app.inject({
+            method: 'GET',
+            url: '/api/v1/notifications?pageSize=100',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json(),
+      );
+    const applicant = await notes(citizen);
+    expect(applicant).toContain('请按时补交容缺材料');
+    expect(applicant).toContain(`容缺受理的材料“申请书”须在 ${due} 前补齐`);
+    expect(applicant).toContain('容缺材料已逾期');
+    expect(await notes(window01)).toContain('容缺材料逾期未补');
+
+    // Handed in: a job that runs later tells no one.
+    await ok(window01, id, 'start_review');
+    await ok(citizen, id, 'provide_materials', { materials: [{ name: '申请书', fileIds: [await pdf()] }] });
+    const job = jobs.find((j: any) => j.unique_key.endsWith('overdue'))!;
+    const payload = typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload;
+    expect(await toleratedDue(rt.platform, systemCtx('test'), payload)).toBe(false);
   });
 });
 

@@ -1022,6 +1022,25 @@ export async function fileObjection(
   return { id, status: 'open' };
 }
 
+/**
+ * An objection filed in the web app by an officer of the consumer department (data.request in
+ * that department) about data received under one of its grants: the same record, notice and audit
+ * as through the gateway, with the officer as the actor.
+ */
+export async function fileObjectionAsConsumer(
+  p: Platform,
+  ctx: Ctx,
+  requestId: string,
+  input: { key?: string; field?: string; description: string },
+) {
+  const request = await loadRequest(p.db, requestId);
+  if (!request) throw notFound('Sharing request', '共享申请');
+  authorize(ctx, 'data.request', { departmentId: request.consumerDepartmentId });
+  activeOrThrow(request);
+  const g: Grant = { request, resource: await requireResource(p.db, request.resourceId), clientId: null };
+  return fileObjection(p, ctx, g, input);
+}
+
 function objectionView(r: any) {
   return {
     id: r.id,
@@ -1102,7 +1121,7 @@ export async function answerObjection(
         titleEn: `Objection to ${o.code} ${input.decision}`,
         body: input.reply.trim().slice(0, 200),
         bodyEn: input.reply.trim().slice(0, 200),
-        link: '/data?tab=requests',
+        link: '/data?tab=my-objections',
         channels: ['inapp'],
       });
     await writeAudit(tx, ctx, {

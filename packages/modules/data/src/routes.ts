@@ -289,6 +289,26 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     (req) => gw.listObjections(platform, requestCtx(req), req.query),
   );
   app.post(
+    '/requests/:id/objections',
+    {
+      schema: {
+        tags,
+        summary: '数据异议 filed in the web app by the consumer department about data of one of its grants',
+        params: Id,
+        body: Type.Object(
+          {
+            key: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            field: Type.Optional(Type.String({ maxLength: 63 })),
+            description: Type.String({ minLength: 1, maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await gw.fileObjectionAsConsumer(platform, requestCtx(req), req.params.id, req.body)),
+  );
+  app.post(
     '/objections/:id/answer',
     {
       schema: {

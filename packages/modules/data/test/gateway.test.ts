@@ -401,6 +401,44 @@ describe('objections (数据异议)', () => {
     const mine = await t.call(civil.token, 'GET', '/objections?side=consumer');
     expect(mine.body.items[0].status).toBe('accepted');
   });
+
+  it('lets a consumer officer file an objection in the web app, for the grants of their own department only', async () => {
+    const g = await grant(population, police.token, { fields: ['name', 'phone'] });
+    const countObjections = async () =>
+      Number(
+        (
+          await t.rt.platform.db
+            .selectFrom('data_objections')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await countObjections();
+    const path = `/requests/${g.requestId}/objections`;
+    const empty = await t.call(civil.token, 'POST', path, { description: '  ' });
+    expect([empty.status, empty.body.code, empty.body.field]).toEqual([400, 'DESCRIPTION_REQUIRED', 'description']);
+    const ungranted = await t.call(civil.token, 'POST', path, { field: 'address', description: '地址有误' });
+    expect([ungranted.status, ungranted.body.field]).toEqual([403, 'field']);
+    // The provider's officer is not the consumer: refused, and audited as a denial.
+    const foreign = await t.call(police.token, 'POST', path, { description: '电话有误' });
+    expect(foreign.status).toBe(403);
+    expect(await countObjections()).toBe(before);
+    const o = await t.call(civil.token, 'POST', path, { key: P2, field: 'phone', description: '电话号码已停用' });
+    expect(o.status, o.raw).toBe(201);
+    const mine = await t.call(civil.token, 'GET', '/objections?side=consumer&status=open');
+    const row = mine.body.items.find((i: any) => i.id === o.body.id);
+    expect(row).toMatchObject({ field: 'phone', description: '电话号码已停用', status: 'open' });
+    expect(mine.raw).not.toContain(P2);
+    const audit = await t.rt.platform.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'actor_name'])
+      .where('action', '=', 'data.objection.file')
+      .where('object_id', '=', o.body.id)
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ actor_id: civil.accountId, actor_name: '佛山市民政局' });
+    const provider = await t.call(police.token, 'GET', '/objections?side=provider&status=open');
+    expect(provider.body.items.map((i: any) => i.id)).toContain(o.body.id);
+  });
 });
 
 describe('the fast key path (one statement per call, per-process metadata, quota leases, group commit)', () => {

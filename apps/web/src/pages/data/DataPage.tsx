@@ -22,6 +22,7 @@ import { Link, useSearchParams } from 'react-router';
 import { errorText } from '../../api.ts';
 import { hasPermission, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { formatTime } from '../workbench/caseModel.ts';
 import { type Call, dataApi, type Objection, type Resource, type ResourceSummary, type SharingRequest } from './api.ts';
 import { ResourceEditor } from './ResourceEditor.tsx';
 
@@ -364,6 +365,7 @@ function RequestsTab({ side }: { side: 'provider' | 'consumer' }) {
   const qc = useQueryClient();
   const [deciding, setDeciding] = useState<SharingRequest | null>(null);
   const [usageOf, setUsageOf] = useState<string | null>(null);
+  const [objecting, setObjecting] = useState<SharingRequest | null>(null);
   const list = useQuery({
     queryKey: ['data', 'requests', side],
     queryFn: () => dataApi.get<{ items: SharingRequest[] }>('/requests', { side, pageSize: 100 }),
@@ -484,6 +486,11 @@ function RequestsTab({ side }: { side: 'provider' | 'consumer' }) {
                     {t('data.client.issue')}
                   </Button>
                 ) : null}
+                {side === 'consumer' && r.status === 'granted' ? (
+                  <Button size="small" onClick={() => setObjecting(r)}>
+                    {t('data.objection.file')}
+                  </Button>
+                ) : null}
                 {r.status === 'granted' || r.status === 'revoked' ? (
                   <Button size="small" onClick={() => setUsageOf(r.id)}>
                     {t('data.usage.open')}
@@ -495,6 +502,7 @@ function RequestsTab({ side }: { side: 'provider' | 'consumer' }) {
         ]}
       />
       {deciding ? <DecideModal req={deciding} onClose={() => setDeciding(null)} /> : null}
+      {objecting ? <ObjectionModal req={objecting} onClose={() => setObjecting(null)} /> : null}
       <Modal open={!!usageOf} onCancel={() => setUsageOf(null)} footer={null} title={t('data.usage.open')}>
         {usage.data ? (
           <>
@@ -516,6 +524,84 @@ function RequestsTab({ side }: { side: 'provider' | 'consumer' }) {
         ) : null}
       </Modal>
     </>
+  );
+}
+
+/** 数据异议 from the consumer side: about a record (key) and a field of data received under a grant. */
+function ObjectionModal({ req, onClose }: { req: SharingRequest; onClose: () => void }) {
+  const { t, lang } = usePrefs();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<{ key?: string; field?: string; description: string }>();
+  const file = useMutation({
+    mutationFn: (v: { key?: string; field?: string; description: string }) =>
+      dataApi.post(`/requests/${req.id}/objections`, {
+        ...(v.key?.trim() ? { key: v.key.trim() } : {}),
+        ...(v.field ? { field: v.field } : {}),
+        description: v.description,
+      }),
+    onSuccess: () => {
+      message.success(t('data.objection.filed'));
+      qc.invalidateQueries({ queryKey: ['data', 'objections'] });
+      onClose();
+    },
+    onError: (e) => message.error(errorText(e, lang)),
+  });
+  const fields = req.grantedFields ?? req.fields;
+  return (
+    <Modal
+      open
+      title={`${t('data.objection.file')}：${req.resourceName}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={file.isPending}
+    >
+      <Form form={form} layout="vertical" onFinish={(v) => file.mutate(v)}>
+        <Form.Item name="key" label={t('data.objection.key')} extra={t('data.objection.keyHint')}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="field" label={t('data.field.name')}>
+          <Select allowClear options={fields.map((f) => ({ value: f, label: f }))} />
+        </Form.Item>
+        <Form.Item
+          name="description"
+          label={t('data.objection.description')}
+          rules={[{ required: true, whitespace: true, message: t('data.objection.descriptionRequired') }]}
+        >
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** The objections this department filed, with the provider's answer. */
+function MyObjectionsTab() {
+  const { t } = usePrefs();
+  const list = useQuery({
+    queryKey: ['data', 'objections', 'consumer'],
+    queryFn: () => dataApi.get<{ items: Objection[] }>('/objections', { side: 'consumer' }),
+  });
+  return (
+    <Table
+      rowKey="id"
+      loading={list.isLoading}
+      dataSource={list.data?.items ?? []}
+      locale={{ emptyText: t('data.objection.none') }}
+      columns={[
+        { title: t('data.objection.filedAt'), dataIndex: 'filedAt', render: (v: string) => formatTime(v) },
+        { title: t('data.resource.name'), dataIndex: 'resourceName' },
+        { title: t('data.objection.key'), dataIndex: 'key' },
+        { title: t('data.field.name'), dataIndex: 'field' },
+        { title: t('data.objection.description'), dataIndex: 'description' },
+        {
+          title: t('data.request.status'),
+          dataIndex: 'status',
+          render: (v) => t(`data.objection.status.${v}` as MessageKey),
+        },
+        { title: t('data.objection.reply'), dataIndex: 'reply' },
+      ]}
+    />
   );
 }
 
@@ -705,6 +791,9 @@ export default function DataPage() {
       : []),
     ...(can('data.manage')
       ? [{ key: 'objections', label: t('data.tab.objections'), children: <ObjectionsTab /> }]
+      : []),
+    ...(can('data.request')
+      ? [{ key: 'my-objections', label: t('data.tab.myObjections'), children: <MyObjectionsTab /> }]
       : []),
     ...(can('data.audit') || can('data.manage') || can('data.request')
       ? [{ key: 'calls', label: t('data.tab.calls'), children: <CallsTab /> }]
