@@ -129,6 +129,21 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     },
     (req) => svc.inbox(platform, requestCtx(req), req.query),
   );
+  app.get(
+    '/inbox/counts',
+    {
+      schema: {
+        tags,
+        summary: 'How many inbox cases are overdue, in warning (≥ 80 % of the limit used) and normal',
+        querystring: Type.Object({
+          state: StateQ,
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          departmentId: Type.Optional(Type.String({ maxLength: 64 })),
+        }),
+      },
+    },
+    (req) => svc.inboxCounts(platform, requestCtx(req), req.query),
+  );
   app.post(
     '/track',
     {

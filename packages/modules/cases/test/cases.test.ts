@@ -649,6 +649,20 @@ describe('deadlines', () => {
     expect(reviewing.body.items.map((i: any) => i.id)).toContain(overdue.id);
     expect((await api(citizenA, 'GET', '/inbox')).status).toBe(403);
   });
+
+  it('counts the inbox per deadline status in one request, the same as the three filtered lists', async () => {
+    for (const who of [window01, approver01]) {
+      const counts = await api(who, 'GET', '/inbox/counts');
+      expect(counts.status, counts.raw).toBe(200);
+      for (const d of ['normal', 'warning', 'overdue'])
+        expect(counts.body[d], d).toBe((await api(who, 'GET', `/inbox?deadline=${d}&pageSize=1`)).body.total);
+      expect(counts.body.total).toBe((await api(who, 'GET', '/inbox?pageSize=1')).body.total);
+      expect(counts.body.normal + counts.body.warning + counts.body.overdue).toBe(counts.body.total);
+    }
+    const accepted = await api(window01, 'GET', '/inbox/counts?state=ACCEPTED');
+    expect(accepted.body.total).toBe((await api(window01, 'GET', '/inbox?state=ACCEPTED&pageSize=1')).body.total);
+    expect((await api(citizenA, 'GET', '/inbox/counts')).status).toBe(403);
+  });
 });
 
 describe('applicant views and tracking', () => {

@@ -46,11 +46,11 @@ function useCaseDepartments() {
   });
 }
 
-/** Number of cases of one deadline status (one request with pageSize 1). */
-function useDeadlineCount(deadline: DeadlineStatus) {
+/** Cases per deadline status, for the three cards (one request: GET /cases/inbox/counts). */
+function useDeadlineCounts() {
   return useQuery({
-    queryKey: ['cases', 'inbox', 'count', deadline],
-    queryFn: async () => (await api.get<InboxResult>('/cases/inbox', { deadline, pageSize: 1 })).total,
+    queryKey: ['cases', 'inbox', 'counts'],
+    queryFn: () => api.get<Record<DeadlineStatus, number>>('/cases/inbox/counts'),
   });
 }
 
@@ -64,7 +64,7 @@ function CountCard({
   onPick: (s: DeadlineStatus | undefined) => void;
 }) {
   const { t } = usePrefs();
-  const count = useDeadlineCount(status);
+  const counts = useDeadlineCounts();
   const icon =
     status === 'overdue' ? (
       <ExclamationCircleOutlined aria-hidden />
@@ -84,7 +84,7 @@ function CountCard({
     >
       <span>{t(`workbench.deadline.${status}`)}</span>
       <strong className="yw-count-n" data-testid={`count-${status}`}>
-        {count.isSuccess ? count.data : '…'}
+        {counts.isSuccess ? counts.data[status] : '…'}
       </strong>
     </Button>
   );
