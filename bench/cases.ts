@@ -533,6 +533,13 @@ async function benchDatabase(database: 'PostgreSQL' | 'PGlite', databaseUrl: str
         }),
       );
     }
+    // The web inbox's three count cards, as it loads them since 2026-12-02 (one request).
+    sc.push(
+      await measure('inboxCounts', 'GET inbox/counts (the three count cards, approver)', {
+        url: `${base}/api/v1/cases/inbox/counts`,
+        headers: authOf('approver'),
+      }),
+    );
     sc.push(
       await measure('searchFood', 'GET /catalog/items?q=食品', { url: `${base}/api/v1/catalog/items?q=${food}` }),
     );
