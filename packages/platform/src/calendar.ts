@@ -136,11 +136,10 @@ export async function loadCalendar(db: Db | Tx): Promise<WorkCalendar> {
   return new WorkCalendar(rows as CalendarDay[]);
 }
 
-const shown = new WeakMap<object, { at: number; epoch: number; cal: Promise<WorkCalendar> }>();
-let shownEpoch = 0;
+let shown = new WeakMap<object, { at: number; cal: Promise<WorkCalendar> }>();
 /** Makes every `displayCalendar` of this process read again (call it after a change has committed). */
 export function forgetDisplayCalendars(): void {
-  shownEpoch++;
+  shown = new WeakMap();
 }
 /** How long `displayCalendar` keeps a calendar (a change made in another process shows after this). */
 export const DISPLAY_CALENDAR_MS = 5_000;
@@ -152,10 +151,11 @@ export const DISPLAY_CALENDAR_MS = 5_000;
  */
 export function displayCalendar(db: Db): Promise<WorkCalendar> {
   const hit = shown.get(db);
-  if (hit && hit.epoch === shownEpoch && Date.now() - hit.at < DISPLAY_CALENDAR_MS) return hit.cal;
+  if (hit && Date.now() - hit.at < DISPLAY_CALENDAR_MS) return hit.cal;
   const cal = loadCalendar(db);
-  shown.set(db, { at: Date.now(), epoch: shownEpoch, cal });
-  cal.catch(() => shown.delete(db));
+  const entries = shown;
+  entries.set(db, { at: Date.now(), cal });
+  cal.catch(() => entries.delete(db));
   return cal;
 }
 

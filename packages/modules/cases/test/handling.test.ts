@@ -48,6 +48,16 @@ async function api(token: string | null, method: string, url: string, payload?: 
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as any) : null, raw: res.body };
 }
 
+/** The caller's notifications (GET /api/v1/notifications`query`), as status and JSON text. */
+async function notifications(token: string, query = '') {
+  const res = await rt.app.inject({
+    method: 'GET',
+    url: `/api/v1/notifications${query}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.statusCode, text: JSON.stringify(res.json()) };
+}
+
 async function upload(token: string, name: string, bytes: Buffer, extra: Record<string, string> = {}) {
   const boundary = '----yw-handling';
   const parts = [
@@ -450,21 +460,11 @@ describe('容缺受理 reminders', () => {
         .map((a: any) => a.action)
         .sort();
     await expect.poll(actions, { timeout: 5000 }).toEqual(['cases.tolerated_overdue', 'cases.tolerated_reminder']);
-    const notes = async (token: string) =>
-      JSON.stringify(
-        (
-          await rt.app.inject({
-            method: 'GET',
-            url: '/api/v1/notifications?pageSize=100',
-            headers: { authorization: `Bearer ${token}` },
-          })
-        ).json(),
-      );
-    const applicant = await notes(citizen);
+    const applicant = (await notifications(citizen, '?pageSize=100')).text;
     expect(applicant).toContain('请按时补交容缺材料');
     expect(applicant).toContain(`容缺受理的材料“申请书”须在 ${due} 前补齐`);
     expect(applicant).toContain('容缺材料已逾期');
-    expect(await notes(window01)).toContain('容缺材料逾期未补');
+    expect((await notifications(window01, '?pageSize=100')).text).toContain('容缺材料逾期未补');
 
     // Handed in: a job that runs later tells no one.
     await ok(window01, id, 'start_review');
@@ -517,13 +517,9 @@ describe('special procedures, extension, steps', () => {
     expect(s.procedures[0].notifiedAt).toBeTruthy();
     const r = await ok(window01, id, 'resume');
     expect(r.procedures[0].end).toBeTruthy();
-    const notes = await rt.app.inject({
-      method: 'GET',
-      url: '/api/v1/notifications',
-      headers: { authorization: `Bearer ${citizen}` },
-    });
-    expect(notes.statusCode).toBe(200);
-    expect(JSON.stringify(notes.json())).toContain('特别程序');
+    const notes = await notifications(citizen);
+    expect(notes.status).toBe(200);
+    expect(notes.text).toContain('特别程序');
   });
 
   it('§42 extension: 1–10 working days with a reason, once', async () => {
@@ -665,12 +661,7 @@ describe('deadline jobs and notifications', () => {
       .where('action', 'like', 'cases.deadline_%')
       .execute();
     expect(audit.map((a: any) => a.action)).toContain('cases.deadline_overdue');
-    const staffNotes = await rt.app.inject({
-      method: 'GET',
-      url: '/api/v1/notifications',
-      headers: { authorization: `Bearer ${window01}` },
-    });
-    expect(JSON.stringify(staffNotes.json())).toContain('已超期');
+    expect((await notifications(window01)).text).toContain('已超期');
 
     // An extension moves the due day: the flag is cleared and old jobs no longer apply.
     const e = await ok(window01, id, 'extend', { reason: '经批准延长', extendDays: 3 });
@@ -680,12 +671,7 @@ describe('deadline jobs and notifications', () => {
   it('the applicant is notified of every change of state', async () => {
     const id = await reviewing();
     await ok(window01, id, 'approve');
-    const res = await rt.app.inject({
-      method: 'GET',
-      url: '/api/v1/notifications?pageSize=100',
-      headers: { authorization: `Bearer ${citizen}` },
-    });
-    const text = JSON.stringify(res.json());
+    const { text } = await notifications(citizen, '?pageSize=100');
     for (const s of ['已接件', '已受理', '审查中', '已作出决定']) expect(text).toContain(s);
     expect(text).toContain('结果：准予');
   });

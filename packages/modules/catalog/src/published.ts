@@ -79,19 +79,13 @@ export async function searchPublished(db: Db, f: ItemFilter): Promise<{ items: I
   const c = cacheOf(db);
   const now = Date.now();
   if (!c.list || now - c.list.at >= PUBLISHED_TTL_MS) {
-    const gen = c.gen;
-    const summaries = allPublishedSummaries(db, SEARCH_LIST_MAX).then((xs) => xs && deepFreeze(xs));
-    const entry = { at: now, summaries };
+    // An invalidation while this read runs drops the entry (forgetPublishedItems), so a read of the
+    // old state is never kept; a failed read is not kept either.
+    const entry = { at: now, summaries: allPublishedSummaries(db, SEARCH_LIST_MAX).then((xs) => xs && deepFreeze(xs)) };
     c.list = entry;
-    // A read that started before an invalidation is not kept; a failed read is not kept either.
-    summaries.then(
-      () => {
-        if (c.gen !== gen && c.list === entry) c.list = null;
-      },
-      () => {
-        if (c.list === entry) c.list = null;
-      },
-    );
+    entry.summaries.catch(() => {
+      if (c.list === entry) c.list = null;
+    });
   }
   const all = await c.list.summaries;
   if (!all) return null;

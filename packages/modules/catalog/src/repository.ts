@@ -1,6 +1,6 @@
 /** SQL of the catalog module (Kysely only; no rules here). */
 import type { Db, Tx } from '@yiwang/platform';
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import { containsPattern } from './search.ts';
 import type { AdminItemSummary, BasicItem, CatalogItem, ItemStatus, ItemSummary, ItemVersionInfo } from './types.ts';
 
@@ -79,23 +79,14 @@ const SUMMARY_COLUMNS = [
   'search_text',
 ] as const;
 
-/** The newest published version of each task code (older versions stay for the cases filed under them). */
-function latestPublished(db: Q) {
-  return db
-    .selectFrom('catalog_items')
-    .selectAll()
-    .distinctOn('task_code')
-    .where('status', '=', 'published')
-    .orderBy('task_code')
-    .orderBy('task_version', 'desc')
-    .as('i');
-}
-
-/** `latestPublished` with the summary and filter columns only (what a search reads and sends). */
-function latestPublishedSummaries(db: Q) {
-  return db
-    .selectFrom('catalog_items')
-    .select(SUMMARY_COLUMNS)
+/**
+ * The newest published version of each task code (older versions stay for the cases filed under
+ * them): whole rows, or with `summary` only the summary and filter columns (what a search reads).
+ */
+function latestPublished(db: Q, summary = false) {
+  const from = db.selectFrom('catalog_items');
+  const rows: SelectQueryBuilder<any, 'catalog_items', any> = summary ? from.select(SUMMARY_COLUMNS) : from.selectAll();
+  return rows
     .distinctOn('task_code')
     .where('status', '=', 'published')
     .orderBy('task_code')
@@ -113,7 +104,7 @@ export interface ItemFilter {
 }
 
 export async function searchItems(db: Q, f: ItemFilter): Promise<{ items: ItemSummary[]; total: number }> {
-  let base = db.selectFrom(latestPublishedSummaries(db));
+  let base = db.selectFrom(latestPublished(db, true));
   if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
   if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
   if (f.theme) base = base.where(sql<boolean>`i.themes @> ${JSON.stringify([f.theme])}::jsonb`);
@@ -144,7 +135,7 @@ export interface SearchableSummary extends ItemSummary {
  */
 export async function allPublishedSummaries(db: Q, max: number): Promise<SearchableSummary[] | null> {
   const rows = await db
-    .selectFrom(latestPublishedSummaries(db))
+    .selectFrom(latestPublished(db, true))
     .selectAll()
     .orderBy('i.name')
     .orderBy('i.task_code')

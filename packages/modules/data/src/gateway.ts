@@ -261,9 +261,13 @@ export async function grantOfToken(p: Platform, authorization: string | undefine
   const t = await p.db.selectFrom('data_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
   if (!t || t.revoked || new Date(t.expires_at).getTime() < Date.now())
     throw new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
-  const request = (await loadRequest(p.db, t.request_id))!;
+  return activeGrant(p, (await loadRequest(p.db, t.request_id))!, t.client_id);
+}
+
+/** The grant of an active request (granted, within its period), for calls by `clientId` (null: in the web app). */
+async function activeGrant(p: Platform, request: RequestView, clientId: string | null): Promise<Grant> {
   activeOrThrow(request);
-  return { request, resource: await requireResource(p.db, request.resourceId), clientId: t.client_id };
+  return { request, resource: await requireResource(p.db, request.resourceId), clientId };
 }
 
 /** The standing grant of a consumer department to a resource (used for calls made on someone's behalf). */
@@ -844,24 +848,25 @@ async function keyCall(
     await keyCallStatement(tokenHash, valueHash(p.config.secretKey, key), cached?.version ?? null).execute(p.db)
   ).rows[0];
   if (!found || found.t_revoked || found.t_expires_ms < Date.now()) throw invalidToken();
-  let entry = cached;
-  if (found.q != null || cached?.version !== found.r_version) {
+  // No row came back only when the copy sent (`cached.version`) is the row's current version.
+  let entry = cached!;
+  if (found.q != null) {
     entry = { version: found.r_version, row: typeof found.q === 'string' ? JSON.parse(found.q) : found.q };
     if (cache.size >= GRANT_ROWS_MAX) cache.clear();
     cache.set(tokenHash, entry);
   }
-  const grantRow = entry!.row;
+  const grantRow = entry.row;
   const gen = String(found.meta_gen);
   const meta = await metaOf(p.db, grantRow.resource_id, gen);
   if (meta.queryThrough) return null;
   // The view of this version of the grant row with this generation's resource name (status and
   // period are checked on every call: the period ends by the clock, not by an update).
-  if (entry!.view?.gen !== gen)
-    entry!.view = {
+  if (entry.view?.gen !== gen)
+    entry.view = {
       gen,
       request: requestView({ ...grantRow, code: meta.resource.code, resource_name: meta.resource.name }),
     };
-  const request = entry!.view.request;
+  const request = entry.view.request;
   activeOrThrow(request);
   const g: Grant = { request, resource: meta.resource, clientId: found.t_client_id };
   const row = found.d_key_hash ? { clear: found.d_clear, sealed: found.d_sealed } : null;
@@ -1036,9 +1041,7 @@ export async function fileObjectionAsConsumer(
   const request = await loadRequest(p.db, requestId);
   if (!request) throw notFound('Sharing request', '共享申请');
   authorize(ctx, 'data.request', { departmentId: request.consumerDepartmentId });
-  activeOrThrow(request);
-  const g: Grant = { request, resource: await requireResource(p.db, request.resourceId), clientId: null };
-  return fileObjection(p, ctx, g, input);
+  return fileObjection(p, ctx, await activeGrant(p, request, null), input);
 }
 
 function objectionView(r: any) {

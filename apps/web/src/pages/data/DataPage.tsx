@@ -575,6 +575,18 @@ function ObjectionModal({ req, onClose }: { req: SharingRequest; onClose: () => 
   );
 }
 
+/** The columns both sides of an objection see: the record, the field, what is wrong and the status. */
+const objectionColumns = (t: ReturnType<typeof usePrefs>['t']) => [
+  { title: t('data.objection.key'), dataIndex: 'key' },
+  { title: t('data.field.name'), dataIndex: 'field' },
+  { title: t('data.objection.description'), dataIndex: 'description' },
+  {
+    title: t('data.request.status'),
+    dataIndex: 'status',
+    render: (v: string) => t(`data.objection.status.${v}` as MessageKey),
+  },
+];
+
 /** The objections this department filed, with the provider's answer. */
 function MyObjectionsTab() {
   const { t } = usePrefs();
@@ -591,14 +603,7 @@ function MyObjectionsTab() {
       columns={[
         { title: t('data.objection.filedAt'), dataIndex: 'filedAt', render: (v: string) => formatTime(v) },
         { title: t('data.resource.name'), dataIndex: 'resourceName' },
-        { title: t('data.objection.key'), dataIndex: 'key' },
-        { title: t('data.field.name'), dataIndex: 'field' },
-        { title: t('data.objection.description'), dataIndex: 'description' },
-        {
-          title: t('data.request.status'),
-          dataIndex: 'status',
-          render: (v) => t(`data.objection.status.${v}` as MessageKey),
-        },
+        ...objectionColumns(t),
         { title: t('data.objection.reply'), dataIndex: 'reply' },
       ]}
     />
@@ -637,14 +642,7 @@ function ObjectionsTab() {
       columns={[
         { title: t('data.resource.name'), dataIndex: 'resourceName' },
         { title: t('data.request.consumer'), dataIndex: 'consumerDepartmentName' },
-        { title: t('data.objection.key'), dataIndex: 'key' },
-        { title: t('data.field.name'), dataIndex: 'field' },
-        { title: t('data.objection.description'), dataIndex: 'description' },
-        {
-          title: t('data.request.status'),
-          dataIndex: 'status',
-          render: (v) => t(`data.objection.status.${v}` as MessageKey),
-        },
+        ...objectionColumns(t),
         {
           title: t('common.actions' as MessageKey),
           render: (_: unknown, o: Objection) =>
