@@ -2,8 +2,10 @@
  * Readers of source systems. They only read: database sources run in a READ ONLY transaction
  * (a write in it fails in the source database itself), files and HTTP endpoints are only fetched.
  */
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import mysqlCore from 'mysql2';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
@@ -101,14 +103,17 @@ async function* readPostgres(cfg: DbConfig, secret: Secret, plan: ReadPlan): Asy
     await client.query('begin isolation level repeatable read read only');
     const cols = [...new Set([...plan.columns, ...(plan.changeColumn ? [plan.changeColumn] : [])])].map(pgQuote);
     const order = [plan.changeColumn, plan.keyColumn].filter(Boolean).map((c) => pgQuote(c!));
+    const where = plan.changeColumn && plan.since ? `where ${pgQuote(plan.changeColumn)} >= $1` : '';
+    const params = plan.changeColumn && plan.since ? [param(plan.since)] : [];
+    // One cursor over one snapshot: each batch continues where the last stopped, so a full sync
+    // of N rows reads N rows (not N²/batch, as LIMIT/OFFSET paging would), with no key comparison.
+    await client.query(
+      `declare yw_source no scroll cursor for select ${cols.join(', ')} from ${pgQuote(cfg.table)} ${where} order by ${order.join(', ')}`,
+      params,
+    );
     let rowNo = 0;
-    for (let offset = 0; ; offset += plan.batch) {
-      const where = plan.changeColumn && plan.since ? `where ${pgQuote(plan.changeColumn)} >= $1` : '';
-      const params = plan.changeColumn && plan.since ? [param(plan.since)] : [];
-      const r = await client.query(
-        `select ${cols.join(', ')} from ${pgQuote(cfg.table)} ${where} order by ${order.join(', ')} limit ${plan.batch} offset ${offset}`,
-        params,
-      );
+    for (;;) {
+      const r = await client.query(`fetch forward ${plan.batch} from yw_source`);
       if (r.rows.length) yield r.rows.map((record) => ({ rowNo: ++rowNo, record }));
       if (r.rows.length < plan.batch) break;
     }
@@ -119,7 +124,8 @@ async function* readPostgres(cfg: DbConfig, secret: Secret, plan: ReadPlan): Asy
 }
 
 async function* readMysql(cfg: DbConfig, secret: Secret, plan: ReadPlan): AsyncGenerator<SourceRecord[]> {
-  const conn = await mysql.createConnection({
+  // The callback connection streams a result (below); its promise wrapper runs the rest.
+  const core = mysqlCore.createConnection({
     host: cfg.host,
     port: cfg.port,
     database: cfg.database,
@@ -128,25 +134,41 @@ async function* readMysql(cfg: DbConfig, secret: Secret, plan: ReadPlan): AsyncG
     connectTimeout: 10_000,
     dateStrings: false,
   });
+  await new Promise<void>((resolve, reject) => {
+    core.once('connect', () => resolve());
+    core.once('error', reject);
+  });
+  const conn = core.promise();
+  let complete = false;
   try {
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const cols = [...new Set([...plan.columns, ...(plan.changeColumn ? [plan.changeColumn] : [])])].map(myQuote);
     const order = [plan.changeColumn, plan.keyColumn].filter(Boolean).map((c) => myQuote(c!));
+    const where = plan.changeColumn && plan.since ? `where ${myQuote(plan.changeColumn)} >= ?` : '';
+    const params = plan.changeColumn && plan.since ? [param(plan.since)] : [];
+    // One streamed query over one snapshot (the server sends rows as they are consumed, and the
+    // stream pauses the socket while a batch is written), instead of LIMIT/OFFSET pages that
+    // each skip all the rows before them.
+    const stream = core
+      .query(`select ${cols.join(', ')} from ${myQuote(cfg.table)} ${where} order by ${order.join(', ')}`, params)
+      .stream({ highWaterMark: plan.batch });
     let rowNo = 0;
-    for (let offset = 0; ; offset += plan.batch) {
-      const where = plan.changeColumn && plan.since ? `where ${myQuote(plan.changeColumn)} >= ?` : '';
-      const params = plan.changeColumn && plan.since ? [param(plan.since)] : [];
-      const [rows] = await conn.query(
-        `select ${cols.join(', ')} from ${myQuote(cfg.table)} ${where} order by ${order.join(', ')} limit ${plan.batch} offset ${offset}`,
-        params,
-      );
-      const list = rows as Record<string, unknown>[];
-      if (list.length) yield list.map((record) => ({ rowNo: ++rowNo, record }));
-      if (list.length < plan.batch) break;
+    let batch: SourceRecord[] = [];
+    for await (const record of stream as AsyncIterable<Record<string, unknown>>) {
+      batch.push({ rowNo: ++rowNo, record });
+      if (batch.length >= plan.batch) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length) yield batch;
     await conn.query('COMMIT');
+    complete = true;
   } finally {
-    await conn.end();
+    // A result abandoned half-read (the sync failed, or the source did) is not drained: the socket
+    // is closed at once.
+    if (complete) await conn.end();
+    else conn.destroy();
   }
 }
 
@@ -178,25 +200,37 @@ async function* readHttp(cfg: HttpConfig, secret: Secret, plan: ReadPlan): Async
     }));
 }
 
-function* readCsv(cfg: FileConfig, content: Buffer, plan: ReadPlan): Generator<SourceRecord[]> {
-  const records = parse(content, {
-    bom: true,
-    delimiter: cfg.delimiter || ',',
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-  }) as unknown as { record: string[]; info: { lines: number } }[];
-  const [head, ...rest] = records;
-  if (!head) return;
-  const header = head.record.map((h) => h.trim());
-  for (let i = 0; i < rest.length; i += plan.batch)
-    yield rest
-      .slice(i, i + plan.batch)
-      .map(({ record, info }) =>
-        record.length !== header.length
-          ? { rowNo: info.lines, record: null, problem: 'COLUMN_COUNT' as const }
-          : { rowNo: info.lines, record: Object.fromEntries(header.map((h, k) => [h, record[k]])) },
-      );
+async function* readCsv(cfg: FileConfig, content: Buffer, plan: ReadPlan): AsyncGenerator<SourceRecord[]> {
+  // Parsed as a stream, a batch at a time: only the upload itself is held in memory, not every
+  // record of it as well.
+  const parser = Readable.from([content]).pipe(
+    parse({
+      bom: true,
+      delimiter: cfg.delimiter || ',',
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }),
+  );
+  let header: string[] | null = null;
+  let batch: SourceRecord[] = [];
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (!header) {
+      header = record.map((h) => h.trim());
+      continue;
+    }
+    const h = header;
+    batch.push(
+      record.length !== h.length
+        ? { rowNo: info.lines, record: null, problem: 'COLUMN_COUNT' as const }
+        : { rowNo: info.lines, record: Object.fromEntries(h.map((name, k) => [name, record[k]])) },
+    );
+    if (batch.length >= plan.batch) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 function cellValue(v: ExcelJS.CellValue): unknown {
@@ -240,7 +274,7 @@ export function readSource(
   secret: Secret,
   plan: ReadPlan,
   upload?: Buffer,
-): AsyncIterable<SourceRecord[]> | Iterable<SourceRecord[]> {
+): AsyncIterable<SourceRecord[]> {
   switch (kind) {
     case 'postgres':
       return readPostgres(cfg as DbConfig, secret, plan);

@@ -40,6 +40,13 @@ if (!myUp) console.warn('SKIPPED: MariaDB source tests — no MariaDB/MySQL at 1
 const id = (body17: string) => body17 + idNumberCheckDigit(body17);
 const IDS = Array.from({ length: 6 }, (_, i) => id(`44060419900101${String(100 + i).padStart(3, '0')}`));
 
+/** `n` valid, distinct ID numbers (more than the sync's batch of 500, to cross batch boundaries). */
+const manyIds = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    id(`4406041990${String(1 + Math.floor(i / 1000)).padStart(2, '0')}01${String(i % 1000).padStart(3, '0')}`),
+  );
+const MANY = 1203;
+
 let t: DataTest;
 let police: { token: string; departmentId: string };
 let market: { token: string; departmentId: string };
@@ -256,6 +263,53 @@ describe.skipIf(!pgUp)('PostgreSQL source', () => {
     expect(await t.auditCount('data.sync')).toBeGreaterThanOrEqual(4);
   });
 
+  it('reads a source of several batches through one cursor: every row once, in order, and only the changed ones next time', async () => {
+    await src.query(`
+      create table many_persons (sfzh text primary key, xm text not null, phone text, address text,
+        residence_division text, birth_date date, gxsj timestamptz not null)`);
+    await src.query(
+      `insert into many_persons (sfzh, xm, gxsj)
+        select sfzh, '居民' || n, timestamptz '2026-11-01 00:00:00Z' + n * interval '1 second'
+        from unnest($1::text[]) with ordinality as u(sfzh, n)`,
+      [manyIds(MANY)],
+    );
+    const res = await newResource();
+    const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+      name: '公安人口库（多批）',
+      kind: 'postgres',
+      config: {
+        host: '127.0.0.1',
+        port: 5432,
+        database: dbName,
+        user: 'postgres',
+        table: 'many_persons',
+        columns: { id_number: 'sfzh', name: 'xm', updated_at: 'gxsj' },
+      },
+      syncMode: 'incremental',
+      changeColumn: 'gxsj',
+    });
+    expect(c.status, c.raw).toBe(201);
+    const run = await t.call(police.token, 'POST', `/connectors/${c.body.id}/sync`, {});
+    expect(run.body, run.raw).toMatchObject({
+      status: 'succeeded',
+      rowsRead: MANY,
+      rowsWritten: MANY,
+      rowsRejected: 0,
+    });
+    expect(await rows(res.id)).toHaveLength(MANY);
+    await src.query(`update many_persons set xm = '改名', gxsj = '2026-12-01T00:00:00Z' where sfzh = any($1)`, [
+      manyIds(MANY).slice(600, 602),
+    ]);
+    const inc = await t.call(police.token, 'POST', `/connectors/${c.body.id}/sync`, {});
+    // the two changed rows and the last one at the previous watermark (>=); only the changed are written
+    expect(inc.body).toMatchObject({ status: 'succeeded', rowsRead: 3, rowsWritten: 2, rowsUnchanged: 1 });
+    // No cursor or transaction is left open in the source.
+    const open = await src.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+    );
+    expect(open.rows[0].n).toBe(0);
+  });
+
   it('refuses to write to the source: the read-only transaction rejects any change there', async () => {
     const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${dbName}` });
     await c.connect();
@@ -352,6 +406,51 @@ describe.skipIf(!myUp)('MariaDB source', () => {
       birth_date: '1985-06-03',
     });
   });
+  it('streams a source of several batches in one query, and closes the connection when the reader stops early', async () => {
+    await src.query(
+      'create table many_persons (id_number varchar(18) primary key, name varchar(50) not null, phone varchar(20), address varchar(200), residence_division varchar(12), birth_date date, updated_at datetime(3) not null)',
+    );
+    const ids = manyIds(MANY);
+    await src.query('insert into many_persons (id_number, name, updated_at) values ?', [
+      ids.map((sfzh, i) => [sfzh, `居民${i}`, new Date(Date.UTC(2026, 10, 1, 0, 0, i))]),
+    ]);
+    const res = await newResource();
+    const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+      name: 'MariaDB 人口库（多批）',
+      kind: 'mysql',
+      config: { host: MY.host, port: MY.port, database: dbName, user: 'root', table: 'many_persons' },
+      syncMode: 'full',
+    });
+    expect(c.status, c.raw).toBe(201);
+    const run = await t.call(police.token, 'POST', `/connectors/${c.body.id}/sync`, {});
+    expect(run.body, run.raw).toMatchObject({
+      status: 'succeeded',
+      rowsRead: MANY,
+      rowsWritten: MANY,
+      rowsRejected: 0,
+    });
+    expect(await rows(res.id)).toHaveLength(MANY);
+
+    const sessions = async () => {
+      const [r] = await src.query('select count(*) as n from information_schema.processlist where db = ?', [dbName]);
+      return Number((r as any[])[0].n);
+    };
+    const idle = await sessions();
+    const { readSource } = await import('../src/sources.ts');
+    const reader = readSource(
+      'mysql',
+      { host: MY.host, port: MY.port, database: dbName, user: 'root', table: 'many_persons' },
+      {},
+      { columns: ['id_number', 'name'], keyColumn: 'id_number', changeColumn: null, since: null, batch: 100 },
+    );
+    const got: string[] = [];
+    for await (const batch of reader) {
+      got.push(...batch.map((b) => String(b.record?.id_number)));
+      if (got.length >= 200) break;
+    }
+    expect(got).toEqual([...ids].sort().slice(0, 200));
+    await expect.poll(sessions, { timeout: 5000 }).toBe(idle);
+  });
 });
 
 describe('file and HTTP sources', () => {
@@ -385,6 +484,36 @@ describe('file and HTTP sources', () => {
     base = `http://127.0.0.1:${(server.address() as any).port}`;
   });
   afterAll(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+  it('parses a CSV upload of several batches as a stream, with the line of every rejected row', async () => {
+    const res = await newResource();
+    const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+      name: '人口 CSV（多批）',
+      kind: 'file',
+      config: { format: 'csv', delimiter: ';' },
+      syncMode: 'full',
+    });
+    expect(c.status, c.raw).toBe(201);
+    const ids = manyIds(MANY);
+    const lines = ['id_number;name;updated_at', ...ids.map((sfzh, i) => `${sfzh};居民${i};2026-11-01 08:00:00`)];
+    lines[700] = `${ids[699]};列数;不对;多一列`; // line 701 of the file
+    lines[1100] = `${ids[5]};重复;2026-11-01 08:00:00`; // line 1101
+    const up = await t.call(police.token, 'POST', `/connectors/${c.body.id}/upload`, {
+      filename: 'many.csv',
+      contentBase64: Buffer.from(lines.join('\r\n')).toString('base64'),
+    });
+    expect(up.body, up.raw).toMatchObject({
+      status: 'succeeded',
+      rowsRead: MANY,
+      rowsWritten: MANY - 2,
+      rowsRejected: 2,
+    });
+    expect(up.body.rejections.map((r: any) => [r.row, r.reason])).toEqual([
+      [701, 'COLUMN_COUNT'],
+      [1101, 'DUPLICATE_KEY'],
+    ]);
+    expect(await rows(res.id)).toHaveLength(MANY - 2);
+  });
 
   it('syncs a CSV upload with line numbers for rejected rows, then an XLSX upload', async () => {
     const res = await newResource();
