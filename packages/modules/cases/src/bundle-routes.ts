@@ -8,12 +8,117 @@ import * as svc from './bundles.ts';
 const Code = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) });
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+const Text = (maxLength: number) => Type.String({ maxLength });
+const TaskCode = Type.String({ minLength: 1, maxLength: 40 });
+const Definition = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.Union([Type.Null(), Text(2000)])),
+    theme: Type.String({ minLength: 1, maxLength: 50 }),
+    leadDepartmentId: Type.String({ minLength: 1, maxLength: 64 }),
+    applicantTypes: Type.Array(Type.Union([Type.Literal('person'), Type.Literal('enterprise')]), {
+      minItems: 1,
+      maxItems: 2,
+      uniqueItems: true,
+    }),
+    scenarios: Type.Array(
+      Type.Object({ id: Text(64), question: Text(200), questionEn: Text(400) }, { additionalProperties: false }),
+      { maxItems: 20 },
+    ),
+    members: Type.Array(
+      Type.Object(
+        {
+          taskCode: TaskCode,
+          condition: Type.Optional(
+            Type.Union([
+              Type.Null(),
+              Type.Object({ scenario: Text(64), equals: Type.Boolean() }, { additionalProperties: false }),
+            ]),
+          ),
+          dependsOn: Type.Optional(Type.Array(TaskCode, { maxItems: 20 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+    form: Type.Array(
+      Type.Object(
+        {
+          id: Text(64),
+          title: Text(100),
+          titleEn: Text(200),
+          type: Type.Literal('string'),
+          format: Type.Optional(Text(32)),
+          required: Type.Boolean(),
+          mapsTo: Type.Array(Type.Object({ taskCode: TaskCode, field: Text(100) }, { additionalProperties: false }), {
+            maxItems: 20,
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+    materials: Type.Array(
+      Type.Object(
+        {
+          code: Text(64),
+          name: Text(100),
+          fulfilment: Type.Union([Type.Literal('UPLOAD'), Type.Literal('COMMITMENT'), Type.Literal('RESULT')]),
+          producedBy: Type.Optional(Type.Union([Type.Null(), TaskCode])),
+          satisfies: Type.Array(
+            Type.Object({ taskCode: TaskCode, material: Text(200) }, { additionalProperties: false }),
+            { maxItems: 20 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+    jointDeadlineDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  },
+  { additionalProperties: false },
+);
+
 export async function bundleRoutes(scope: FastifyInstance, platform: Platform): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['bundles'];
 
   app.get('/', { schema: { tags, summary: 'Bundles (一件事一次办) with their member items' } }, () =>
     svc.listBundles(platform),
+  );
+  // Administration (catalog.manage without scope): every status, the whole definition.
+  app.get(
+    '/admin/definitions',
+    { schema: { tags, summary: 'Every bundle definition, whatever its status (administration)' } },
+    (req) => svc.listBundleDefinitions(platform, requestCtx(req)),
+  );
+  app.get(
+    '/admin/definitions/:code',
+    { schema: { tags, summary: 'One bundle definition (administration)', params: Code } },
+    (req) => svc.getBundleDefinition(platform, requestCtx(req), req.params.code),
+  );
+  app.put(
+    '/admin/definitions/:code',
+    {
+      schema: {
+        tags,
+        summary: 'Create a bundle (as a draft) or replace its definition; checked against the catalog',
+        params: Code,
+        body: Definition,
+      },
+    },
+    (req) => svc.saveBundle(platform, requestCtx(req), { ...req.body, code: req.params.code }),
+  );
+  app.post(
+    '/admin/definitions/:code/publish',
+    { schema: { tags, summary: 'Publish a bundle on the portal', params: Code } },
+    (req) => svc.setBundleStatus(platform, requestCtx(req), req.params.code, 'published'),
+  );
+  app.post(
+    '/admin/definitions/:code/withdraw',
+    { schema: { tags, summary: 'Withdraw a bundle from the portal (filed cases run on)', params: Code } },
+    (req) => svc.setBundleStatus(platform, requestCtx(req), req.params.code, 'withdrawn'),
   );
   app.get('/cases/mine', { schema: { tags, summary: "The caller's bundle cases" } }, (req) =>
     svc.myBundleCases(platform, requestCtx(req)),

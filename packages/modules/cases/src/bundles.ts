@@ -10,6 +10,7 @@ import { type CatalogItem, latestPublishedItem } from '@yiwang/catalog';
 import { getDepartment } from '@yiwang/org';
 import {
   AppError,
+  authorize,
   badRequest,
   type Ctx,
   conflict,
@@ -168,14 +169,110 @@ async function validateDefinition(db: Db, b: BundleInput): Promise<Map<string, C
   return items;
 }
 
-export async function upsertBundle(db: Db | Tx, ctx: Ctx, b: BundleInput): Promise<void> {
-  await validateDefinition(db as Db, b);
-  const values = {
+const BUNDLE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+const IDENT = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** The checks that need no catalog: codes, names, duplicates, references inside the definition, no cycles. */
+function checkShape(b: BundleInput): void {
+  const bad = (field: string, zh: string, en: string) => badRequest('VALIDATION', zh, en, field);
+  if (!BUNDLE_CODE.test(b.code))
+    throw bad('code', '编码只能包含字母、数字、下划线和连字符', 'code: letters, digits, _ and - only');
+  if (!b.name.trim()) throw bad('name', '请填写名称', 'name is required');
+  if (!b.nameEn.trim()) throw bad('nameEn', '请填写英文名称', 'nameEn is required');
+  if (!b.theme.trim()) throw bad('theme', '请填写主题', 'theme is required');
+  if (!b.applicantTypes.length)
+    throw bad('applicantTypes', '请选择服务对象', 'applicantTypes needs person or enterprise');
+  if (!Number.isInteger(b.jointDeadlineDays) || b.jointDeadlineDays < 1 || b.jointDeadlineDays > 365)
+    throw bad('jointDeadlineDays', '联办时限应为 1–365 个工作日', 'jointDeadlineDays must be 1–365 working days');
+  const unique = (list: string[], field: (i: number) => string, what: string, whatEn: string) => {
+    const seen = new Set<string>();
+    for (const [i, v] of list.entries()) {
+      if (seen.has(v)) throw bad(field(i), `${what}“${v}”重复`, `Duplicate ${whatEn} ${v}`);
+      seen.add(v);
+    }
+  };
+  for (const [i, sc] of b.scenarios.entries()) {
+    if (!IDENT.test(sc.id))
+      throw bad(
+        `scenarios.${i}.id`,
+        '情形标识应以字母开头，只含字母、数字和下划线',
+        'A scenario id starts with a letter',
+      );
+    if (!sc.question.trim() || !sc.questionEn.trim())
+      throw bad(
+        `scenarios.${i}.question`,
+        '请填写情形问题（中英文）',
+        'A scenario needs its question in both languages',
+      );
+  }
+  unique(
+    b.scenarios.map((x) => x.id),
+    (i) => `scenarios.${i}.id`,
+    '情形',
+    'scenario',
+  );
+  unique(
+    b.members.map((x) => x.taskCode),
+    (i) => `members.${i}.taskCode`,
+    '事项',
+    'member',
+  );
+  for (const [i, f] of b.form.entries()) {
+    if (!IDENT.test(f.id))
+      throw bad(`form.${i}.id`, '字段名应以字母开头，只含字母、数字和下划线', 'A field id starts with a letter');
+    if (!f.title.trim() || !f.titleEn.trim())
+      throw bad(`form.${i}.title`, '请填写字段标题（中英文）', 'A field needs its title in both languages');
+  }
+  unique(
+    b.form.map((x) => x.id),
+    (i) => `form.${i}.id`,
+    '字段',
+    'field',
+  );
+  for (const [i, m] of b.materials.entries()) {
+    if (!m.name.trim()) throw bad(`materials.${i}.name`, '请填写材料名称', 'A material needs its name');
+    if (!m.satisfies.length)
+      throw bad(
+        `materials.${i}.satisfies`,
+        '材料须对应至少一个事项的材料',
+        'A material must stand for a member’s material',
+      );
+    if (m.fulfilment === 'RESULT' && !b.members.some((x) => x.taskCode === m.producedBy))
+      throw bad(`materials.${i}.producedBy`, '请选择产生该材料的事项', 'Name the member that produces this material');
+  }
+  unique(
+    b.materials.map((x) => x.name),
+    (i) => `materials.${i}.name`,
+    '材料',
+    'material',
+  );
+  // Prerequisites must not form a cycle: the children of a cycle would wait for each other forever.
+  const deps = new Map(b.members.map((m) => [m.taskCode, m.dependsOn ?? []]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (code: string, path: string[]): void => {
+    if (state.get(code) === 'done') return;
+    if (state.get(code) === 'visiting') {
+      const i = b.members.findIndex((m) => m.taskCode === code);
+      throw bad(
+        `members.${i}.dependsOn`,
+        '前置事项形成了循环',
+        `The prerequisites form a cycle: ${[...path, code].join(' → ')}`,
+      );
+    }
+    state.set(code, 'visiting');
+    for (const d of deps.get(code) ?? []) if (deps.has(d)) visit(d, [...path, code]);
+    state.set(code, 'done');
+  };
+  for (const m of b.members) visit(m.taskCode, []);
+}
+
+function rowOf(b: BundleInput) {
+  return {
     code: b.code,
-    name: b.name,
-    name_en: b.nameEn,
-    description: b.description ?? null,
-    theme: b.theme,
+    name: b.name.trim(),
+    name_en: b.nameEn.trim(),
+    description: b.description?.trim() || null,
+    theme: b.theme.trim(),
     lead_department_id: b.leadDepartmentId,
     applicant_types: JSON.stringify(b.applicantTypes),
     scenarios: JSON.stringify(b.scenarios),
@@ -184,12 +281,136 @@ export async function upsertBundle(db: Db | Tx, ctx: Ctx, b: BundleInput): Promi
     materials: JSON.stringify(b.materials),
     joint_deadline_days: b.jointDeadlineDays,
   };
+}
+
+/** The demo seed's writer: a checked definition, published. */
+export async function upsertBundle(db: Db | Tx, ctx: Ctx, b: BundleInput): Promise<void> {
+  checkShape(b);
+  await validateDefinition(db as Db, b);
+  const values = rowOf(b);
   await db
     .insertInto('bundles')
     .values(values)
     .onConflict((oc) => oc.column('code').doUpdateSet({ ...values, updated_at: new Date().toISOString() }))
     .execute();
   await writeAudit(db as Tx, ctx, { action: 'bundles.upsert', objectType: 'bundle', objectId: b.code });
+}
+
+// ---------- administration ----------
+
+/**
+ * Bundles join items of several departments, so they are administered city-wide: a catalog.manage
+ * grant without a region or department scope.
+ */
+const MANAGE = 'catalog.manage';
+export type BundleStatus = 'draft' | 'published' | 'withdrawn';
+export interface BundleDefinition extends Bundle {
+  updatedAt: string;
+  /** Bundle cases filed under it (a definition with cases keeps its code). */
+  cases: number;
+}
+
+async function definitionRows(db: Db, code?: string): Promise<BundleDefinition[]> {
+  let q = db
+    .selectFrom('bundles as b')
+    .selectAll('b')
+    .select((eb) =>
+      eb
+        .selectFrom('bundle_cases as bc')
+        .whereRef('bc.bundle_code', '=', 'b.code')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .as('cases'),
+    )
+    .orderBy('b.code');
+  if (code) q = q.where('b.code', '=', code);
+  const rows: any[] = await q.execute();
+  return rows.map((r) => ({ ...toBundle(r), updatedAt: iso(r.updated_at)!, cases: Number(r.cases) }));
+}
+
+/** Every bundle whatever its status, with the whole definition (administration). */
+export async function listBundleDefinitions(p: Platform, ctx: Ctx) {
+  authorize(ctx, MANAGE);
+  const items = await definitionRows(p.db);
+  return { items, total: items.length };
+}
+
+export async function getBundleDefinition(p: Platform, ctx: Ctx, code: string): Promise<BundleDefinition> {
+  authorize(ctx, MANAGE);
+  const [d] = await definitionRows(p.db, code);
+  if (!d) throw notFound('Bundle', '一件事');
+  return d;
+}
+
+/**
+ * Creates a bundle (as a draft) or replaces its definition (its status stays). Cases already filed
+ * keep the definition they were filed under (bundle_cases.definition).
+ */
+export async function saveBundle(p: Platform, ctx: Ctx, input: BundleInput): Promise<BundleDefinition> {
+  authorize(ctx, MANAGE);
+  checkShape(input);
+  if (!(await getDepartment(p.db, input.leadDepartmentId)))
+    throw badRequest('VALIDATION', '牵头部门不存在', 'No such lead department', 'leadDepartmentId');
+  await validateDefinition(p.db, input);
+  await p.db.transaction().execute(async (tx) => {
+    const before = await tx
+      .selectFrom('bundles')
+      .select('code')
+      .where('code', '=', input.code)
+      .forUpdate()
+      .executeTakeFirst();
+    const values = rowOf(input);
+    if (before)
+      await tx
+        .updateTable('bundles')
+        .set({ ...values, updated_at: new Date().toISOString() })
+        .where('code', '=', input.code)
+        .execute();
+    else
+      await tx
+        .insertInto('bundles')
+        .values({ ...values, status: 'draft' })
+        .execute();
+    await writeAudit(tx, ctx, {
+      action: before ? 'bundles.update' : 'bundles.create',
+      objectType: 'bundle',
+      objectId: input.code,
+      detail: { members: input.members.map((m) => m.taskCode) },
+    });
+  });
+  return (await definitionRows(p.db, input.code))[0]!;
+}
+
+/** Publishes a bundle (it appears on the portal and can be applied for) or withdraws it. */
+export async function setBundleStatus(
+  p: Platform,
+  ctx: Ctx,
+  code: string,
+  status: 'published' | 'withdrawn',
+): Promise<BundleDefinition> {
+  authorize(ctx, MANAGE);
+  await p.db.transaction().execute(async (tx) => {
+    const r: any = await tx.selectFrom('bundles').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
+    if (!r) throw notFound('Bundle', '一件事');
+    if (r.status === status)
+      throw conflict(
+        'BUNDLE_STATUS',
+        status === 'published' ? '该一件事已发布' : '该一件事已下线',
+        `The bundle is already ${status}`,
+      );
+    // Publishing checks the members again: an item may have been cancelled since the bundle was saved.
+    if (status === 'published') await validateDefinition(tx as unknown as Db, toBundle(r));
+    await tx
+      .updateTable('bundles')
+      .set({ status, updated_at: new Date().toISOString() })
+      .where('code', '=', code)
+      .execute();
+    await writeAudit(tx, ctx, {
+      action: status === 'published' ? 'bundles.publish' : 'bundles.withdraw',
+      objectType: 'bundle',
+      objectId: code,
+    });
+  });
+  return (await definitionRows(p.db, code))[0]!;
 }
 
 async function loadBundle(db: Db, code: string): Promise<Bundle> {
@@ -340,6 +561,7 @@ export async function applyBundle(p: Platform, ctx: Ctx, code: string, input: Bu
           applicant_name: ctx.caller.name ?? '',
           answers: JSON.stringify(input.answers),
           form_data: JSON.stringify(input.formData),
+          definition: JSON.stringify(b),
           state: 'IN_PROGRESS',
           due_day: cal.addWorkingDays(dayOf(now), b.jointDeadlineDays),
           created_at: now.toISOString(),
@@ -484,15 +706,12 @@ onTransition(followChild, { bundleCasesOnly: true });
 
 /** Marks the materials a concluded prerequisite produced (its result) as provided, with evidence. */
 async function fillProduced(tx: Tx, caseId: string, bundleCaseId: string, byTask: Map<string, any>) {
-  const parent: any = await tx
-    .selectFrom('bundle_cases')
-    .select('bundle_code')
-    .where('id', '=', bundleCaseId)
-    .executeTakeFirstOrThrow();
+  // The definition the bundle case was filed under (bundle cases from before 0069: the current one).
   const def: any = await tx
-    .selectFrom('bundles')
-    .select('materials')
-    .where('code', '=', parent.bundle_code)
+    .selectFrom('bundle_cases as bc')
+    .innerJoin('bundles as b', 'b.code', 'bc.bundle_code')
+    .select(sql<unknown>`coalesce(bc.definition -> 'materials', b.materials)`.as('materials'))
+    .where('bc.id', '=', bundleCaseId)
     .executeTakeFirstOrThrow();
   const child: any = await tx
     .selectFrom('cases')

@@ -142,4 +142,12 @@ export const casesMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // Bundles are edited by administrators now (bundles.ts saveBundle): a bundle case keeps the
+  // definition it was filed under, as a case keeps its item version. Older bundle cases read the
+  // current definition (null here).
+  '0069_cases_bundle_case_definition': {
+    async up(db) {
+      await sql`alter table bundle_cases add column definition jsonb`.execute(db);
+    },
+  },
 };

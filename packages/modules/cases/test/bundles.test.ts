@@ -139,6 +139,126 @@ describe(`bundles on ${dbLabel}`, () => {
     expect((await call(null, 'GET', '/bundles/NOPE')).status).toBe(404);
   });
 
+  it('an administrator creates a bundle as a draft, publishes and withdraws it; bad definitions are refused with the field, and change nothing', async () => {
+    const got = await call(admin, 'GET', '/bundles/admin/definitions/KBCYD');
+    expect(got.status, got.raw).toBe(200);
+    const kb = got.body;
+    const [reg, food] = kb.members.map((m: any) => m.taskCode);
+    const def = {
+      name: '小餐饮开业',
+      nameEn: 'Open a small eatery',
+      description: '个体工商户登记与食品经营许可一次办',
+      theme: '企业开办',
+      leadDepartmentId: kb.leadDepartmentId,
+      applicantTypes: ['person'],
+      scenarios: [],
+      members: [{ taskCode: reg }, { taskCode: food, dependsOn: [reg] }],
+      form: [
+        {
+          id: 'shopName',
+          title: '店铺名称',
+          titleEn: 'Shop name',
+          type: 'string',
+          required: true,
+          mapsTo: kb.form
+            .find((f: any) => f.id === 'shopName')
+            .mapsTo.filter((t: any) => [reg, food].includes(t.taskCode)),
+        },
+      ],
+      materials: [
+        {
+          code: 'id',
+          name: '经营者身份证明',
+          fulfilment: 'UPLOAD',
+          satisfies: kb.materials.find((x: any) => x.name === '经营者身份证明').satisfies,
+        },
+      ],
+      jointDeadlineDays: 15,
+    };
+    const url = '/bundles/admin/definitions/XCYKY';
+    // Only a city-wide catalog administrator.
+    expect((await call(approver01, 'GET', '/bundles/admin/definitions')).status).toBe(403);
+    expect((await call(approver01, 'PUT', url, def)).status).toBe(403);
+    expect((await call(null, 'PUT', url, def)).status).toBe(401);
+
+    const audits = async () =>
+      (await rt.platform.db.selectFrom('audit_log').select('seq').where('object_type', '=', 'bundle').execute()).length;
+    const auditsBefore = await audits();
+    const refused: [unknown, string][] = [
+      [
+        {
+          ...def,
+          members: [
+            { taskCode: reg, dependsOn: [food] },
+            { taskCode: food, dependsOn: [reg] },
+          ],
+        },
+        'members.0.dependsOn',
+      ],
+      [{ ...def, members: [...def.members, { taskCode: 'NO_SUCH_ITEM' }] }, 'members.2.taskCode'],
+      [{ ...def, members: [{ taskCode: reg }, { taskCode: reg }] }, 'members.1.taskCode'],
+      [{ ...def, members: [{ taskCode: reg, condition: { scenario: 'nope', equals: true } }] }, 'members.0.condition'],
+      [{ ...def, form: [{ ...def.form[0], mapsTo: [{ taskCode: reg, field: 'noSuchField' }] }] }, 'form.0.mapsTo'],
+      [{ ...def, form: [def.form[0], def.form[0]] }, 'form.1.id'],
+      [
+        { ...def, materials: [{ ...def.materials[0], satisfies: [{ taskCode: reg, material: '不存在的材料' }] }] },
+        'materials.0.satisfies',
+      ],
+      [
+        { ...def, materials: [{ ...def.materials[0], fulfilment: 'RESULT', producedBy: null }] },
+        'materials.0.producedBy',
+      ],
+      [{ ...def, leadDepartmentId: 'no-such-department' }, 'leadDepartmentId'],
+      [{ ...def, jointDeadlineDays: 0 }, 'jointDeadlineDays'],
+      [{ ...def, applicantTypes: [] }, 'applicantTypes'],
+    ];
+    for (const [body, field] of refused) {
+      const r = await call(admin, 'PUT', url, body);
+      expect(r.status, `${field}: ${r.raw}`).toBe(400);
+      expect(r.body.field, r.raw).toBe(field);
+      expect(r.body.message).toBeTruthy();
+    }
+    const bad = await call(admin, 'PUT', '/bundles/admin/definitions/bad%20code', def);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION', field: 'code' });
+    expect((await call(admin, 'GET', url)).status).toBe(404);
+    expect(await audits()).toBe(auditsBefore);
+
+    const created = await call(admin, 'PUT', url, def);
+    expect(created.status, created.raw).toBe(200);
+    expect(created.body).toMatchObject({ code: 'XCYKY', status: 'draft', cases: 0, jointDeadlineDays: 15 });
+    // A draft is not on the portal.
+    expect((await call(null, 'GET', '/bundles')).body.items.map((b: any) => b.code)).not.toContain('XCYKY');
+    expect((await call(null, 'GET', '/bundles/XCYKY')).status).toBe(404);
+
+    const pub = await call(admin, 'POST', `${url}/publish`);
+    expect(pub.body.status).toBe('published');
+    expect((await call(admin, 'POST', `${url}/publish`)).body.code).toBe('BUNDLE_STATUS');
+    const guide = await call(null, 'GET', '/bundles/XCYKY');
+    expect(guide.body.members.map((m: any) => m.itemName)).toEqual(['个体工商户设立登记', '食品经营许可']);
+    expect(guide.body.formSchema.required).toEqual(['shopName']);
+
+    const renamed = await call(admin, 'PUT', url, { ...def, name: '小餐饮开业一件事' });
+    expect(renamed.body).toMatchObject({ status: 'published', name: '小餐饮开业一件事' });
+    const withdrawn = await call(admin, 'POST', `${url}/withdraw`);
+    expect(withdrawn.body.status).toBe('withdrawn');
+    expect((await call(null, 'GET', '/bundles/XCYKY')).status).toBe(404);
+    const list = await call(admin, 'GET', '/bundles/admin/definitions');
+    expect(list.body.items.find((b: any) => b.code === 'XCYKY').status).toBe('withdrawn');
+    const actions = await rt.platform.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('object_type', '=', 'bundle')
+      .where('object_id', '=', 'XCYKY')
+      .orderBy('seq')
+      .execute();
+    expect(actions.map((a) => a.action)).toEqual([
+      'bundles.create',
+      'bundles.publish',
+      'bundles.update',
+      'bundles.withdraw',
+    ]);
+  });
+
   it('refuses a missing answer, field or material by name, and stores nothing', async () => {
     const before = (await rt.platform.db.selectFrom('cases').select('id').execute()).length;
     const noAnswer = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
@@ -208,7 +328,18 @@ describe(`bundles on ${dbLabel}`, () => {
     expect(fileOf(kids.get('食品经营许可'), '经营场所平面布局图和设备布局图')).toBe(planId);
     expect(fileOf(kids.get('公共场所卫生许可'), '场所平面图及卫生设施说明')).toBe(planId);
 
+    // An administrator edits the bundle meanwhile (drops the produced licence): the bundle case
+    // keeps the definition it was filed under.
+    const original = (await call(admin, 'GET', '/bundles/admin/definitions/KBCYD')).body;
+    const { code: _c, status: _s, updatedAt: _u, cases: _n, ...definition } = original;
+    const edited = await call(admin, 'PUT', '/bundles/admin/definitions/KBCYD', {
+      ...definition,
+      materials: definition.materials.filter((x: any) => x.fulfilment !== 'RESULT'),
+    });
+    expect(edited.status, edited.raw).toBe(200);
+
     await conclude(approver01, kids.get('个体工商户设立登记').id);
+    expect((await call(admin, 'PUT', '/bundles/admin/definitions/KBCYD', definition)).status).toBe(200);
     view = await call(citizen, 'GET', `/bundles/cases/${parentId}`);
     kids = byName();
     expect(kids.get('食品经营许可').state).toBe('SUBMITTED');
