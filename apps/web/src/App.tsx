@@ -33,6 +33,8 @@ const AdminIndex = lazy(() => import('./pages/admin/AdminIndex.tsx'));
 const CatalogPage = lazy(() => import('./pages/admin/Catalog.tsx'));
 const CatalogEditorPage = lazy(() => import('./pages/admin/CatalogEditor.tsx'));
 const CalendarPage = lazy(() => import('./pages/admin/Calendar.tsx'));
+const BundlesAdminPage = lazy(() => import('./pages/admin/Bundles.tsx'));
+const BundleEditorPage = lazy(() => import('./pages/admin/BundleEditor.tsx'));
 const PowerListPage = lazy(() => import('./pages/portal/PowerList.tsx'));
 const NotificationsPage = lazy(() => import('./pages/notifications/Notifications.tsx'));
 const OutboxPage = lazy(() => import('./pages/notifications/Outbox.tsx'));
@@ -256,6 +258,9 @@ export function App() {
             <Route path="catalog" element={<CatalogPage />} />
             <Route path="catalog/new" element={<CatalogEditorPage />} />
             <Route path="catalog/:taskCode" element={<CatalogEditorPage />} />
+            <Route path="bundles" element={<BundlesAdminPage />} />
+            <Route path="bundles/new" element={<BundleEditorPage />} />
+            <Route path="bundles/:code" element={<BundleEditorPage />} />
             <Route path="calendar" element={<CalendarPage />} />
             <Route path="outbox" element={<OutboxPage />} />
             <Route path="seals" element={<SealsPage />} />

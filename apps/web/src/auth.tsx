@@ -76,6 +76,7 @@ export const ADMIN_SECTIONS = [
   { key: 'sso-clients', prefixes: ['identity.client', 'identity.oidc'] },
   { key: 'audit', prefixes: ['audit'] },
   { key: 'catalog', prefixes: ['catalog.'] },
+  { key: 'bundles', prefixes: ['catalog.manage'] },
   { key: 'calendar', prefixes: ['calendar.'] },
   { key: 'outbox', prefixes: ['notifications.outbox'] },
   { key: 'seals', prefixes: ['licences.manage'] },

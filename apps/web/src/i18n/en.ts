@@ -1,5 +1,6 @@
 import { en as applyEn } from './parts/apply.ts';
 import { en as bundlesEn } from './parts/bundles.ts';
+import { en as bundlesAdminEn } from './parts/bundlesAdmin.ts';
 import { en as catalogAdminEn } from './parts/catalogAdmin.ts';
 import { en as dataEn } from './parts/data.ts';
 import { en as licencesEn } from './parts/licences.ts';
@@ -17,6 +18,7 @@ const base: Omit<
   | keyof typeof dataEn
   | keyof typeof onestopEn
   | keyof typeof bundlesEn
+  | keyof typeof bundlesAdminEn
 > = {
   'app.logoLabel': 'Yiwang home',
   'app.footer': 'Yiwang digital-government platform · Foshan',
@@ -359,6 +361,7 @@ export const en: typeof zh = {
   ...catalogAdminEn,
   ...onestopEn,
   ...bundlesEn,
+  ...bundlesAdminEn,
   ...licencesEn,
   ...dataEn,
 };

@@ -1,6 +1,7 @@
 /** Simplified Chinese (default). Keys are shared with en.ts, whose type is `typeof zh`. */
 import { zh as applyZh } from './parts/apply.ts';
 import { zh as bundlesZh } from './parts/bundles.ts';
+import { zh as bundlesAdminZh } from './parts/bundlesAdmin.ts';
 import { zh as catalogAdminZh } from './parts/catalogAdmin.ts';
 import { zh as dataZh } from './parts/data.ts';
 import { zh as licencesZh } from './parts/licences.ts';
@@ -339,6 +340,7 @@ export const zh = {
   ...catalogAdminZh,
   ...onestopZh,
   ...bundlesZh,
+  ...bundlesAdminZh,
   ...licencesZh,
   ...dataZh,
 };
