@@ -54,12 +54,19 @@ describe('browser journeys: bundle administration', () => {
     await page.getByRole('link', { name: '一件事管理' }).waitFor();
     const seeded = page.getByRole('row', { name: /开办餐饮店/ });
     await seeded.getByText('已发布').waitFor();
-    await page.getByRole('row', { name: /新生儿出生一件事/ }).getByText('已发布').waitFor();
+    await page
+      .getByRole('row', { name: /新生儿出生一件事/ })
+      .getByText('已发布')
+      .waitFor();
 
     // a seeded definition loads into the editor: its members by name, its produced material
     await page.getByRole('link', { name: '开办餐饮店', exact: true }).click();
     await page.getByRole('heading', { name: '编辑一件事：开办餐饮店' }).waitFor();
-    await page.locator('#bundle').getByText(/^食品经营许可（/).first().waitFor();
+    await page
+      .locator('#bundle')
+      .getByText(/^食品经营许可（/)
+      .first()
+      .waitFor();
     await page.locator('#bundle').getByText('由前置事项产生').first().waitFor();
     await page.getByRole('link', { name: '返回一件事列表' }).click();
 
