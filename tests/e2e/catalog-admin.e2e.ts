@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Journey, startJourney, totpNow } from './browser.ts';
 
@@ -9,19 +10,31 @@ afterAll(async () => {
   await j?.close();
 });
 
+/** The TOTP step of the last sign-in: the server takes each step once and only later ones after it. */
+let lastStep = 0;
+
+async function signInAdmin(page: Page) {
+  const now = () => Math.floor(Date.now() / 30_000);
+  // a code one step ahead is accepted; wait only when even that one was used already
+  while (lastStep >= now() + 1) await new Promise((r) => setTimeout(r, 1_000));
+  const step = Math.max(now(), lastStep + 1);
+  lastStep = step;
+  await page.goto(`${j.base}/login`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', step - now()));
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL(/\/(workbench|admin|account)/);
+}
+
 describe('browser journeys: catalog administration', () => {
   it('the administrator edits an item’s form in the designer, sees it in the preview, publishes, and the guide shows the new version', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    await page.goto(`${j.base}/login`);
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO'));
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(/\/(workbench|admin|account)/);
+    await signInAdmin(page);
 
     // the catalog list, found by pinyin initials
     await page.goto(`${j.base}/admin/catalog`);
@@ -86,15 +99,57 @@ describe('browser journeys: catalog administration', () => {
     await page.close();
   });
 
+  it('the administrator edits a no-proof material’s data source in its dialog, and the new version keeps it', async () => {
+    const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signInAdmin(page);
+
+    await page.goto(`${j.base}/admin/catalog`);
+    await page.getByLabel('关键词').fill('高龄津贴申领');
+    await page.getByLabel('关键词').press('Enter');
+    await page.getByRole('link', { name: '高龄津贴申领', exact: true }).click();
+    await page.waitForURL(/\/admin\/catalog\/[0-9A-Z]{31}$/);
+    const taskCode = page.url().split('/').pop() as string;
+    await page.getByRole('tab', { name: '申请材料' }).click();
+    // 户籍证明 is the third material: its source is summarised with the resource's name
+    await page.getByText('人口基础信息：展示 3 个字段，并按条件证明').waitFor();
+    await page.getByRole('button', { name: '第 3 行 证照类型 / 数据来源' }).click();
+    const dialog = page.getByRole('dialog', { name: '共享数据来源（免证明）' });
+    await dialog.getByText('户籍地区划代码（residence_division）').waitFor();
+    await dialog.getByText('位于行政区划内').waitFor();
+    expect(await dialog.locator('#sharedSource_value').inputValue()).toBe('440600');
+
+    // show one more field, narrow the condition to 禅城区; a bad division code is refused in place
+    const fields = dialog.locator('#sharedSource_fields');
+    await fields.fill('性别');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '性别' }).waitFor();
+    await fields.press('Enter');
+    await fields.press('Escape');
+    await dialog.locator('#sharedSource_value').fill('4406');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.getByText('区划代码应为 6、9 或 12 位数字').waitFor();
+    await dialog.locator('#sharedSource_value').fill('440604');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('人口基础信息：展示 4 个字段，并按条件证明').waitFor();
+
+    await page.getByRole('button', { name: '发布新版本' }).click();
+    await page.getByText('已发布第 2 版').waitFor();
+    const guide = await (await fetch(`${j.base}/api/v1/catalog/items/${taskCode}`)).json();
+    expect(guide.materials.find((m: any) => m.name === '户籍证明').source).toEqual({
+      resourceCode: '101001001/000001',
+      fields: ['name', 'birth_date', 'address', 'gender'],
+      predicate: { field: 'residence_division', op: 'within', value: '440604' },
+      prefill: { applicantName: 'name', birthDate: 'birth_date' },
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('the administrator marks a holiday in the calendar month grid and saves the year', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(`${j.base}/login`);
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', 1));
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(/\/(workbench|admin|account)/);
+    await signInAdmin(page);
 
     await page.goto(`${j.base}/admin/calendar`);
     await page.getByLabel('年份').fill('2026');

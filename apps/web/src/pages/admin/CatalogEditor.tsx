@@ -51,6 +51,7 @@ import {
 } from './CatalogShared.tsx';
 import { WorkflowEditor } from './CatalogWorkflow.tsx';
 import { PageTitle } from './common.tsx';
+import { SharedSourceInput } from './SharedSourceInput.tsx';
 
 type Version = Guide & { parentCatalogCode: string | null; taskTypeName: string | null };
 
@@ -90,7 +91,7 @@ function formValuesOf(v: Version) {
     parentCatalogCode: v.parentCatalogCode ?? '',
     fee: { isFee: v.fee.isFee, basis: v.fee.basis ?? '', items: v.fee.items, waiver: v.fee.waiver ?? '' },
     steps: v.steps.map((s) => ({ ...s, role: s.role ?? undefined, countersign: s.countersign ?? [] })),
-    // A SHARED_DATA material's source is edited as JSON text.
+    // A SHARED_DATA material's source is kept as JSON text, edited in SharedSourceInput's dialog.
     materials: v.materials.map((m: any) => ({ ...m, sourceText: m.source ? JSON.stringify(m.source) : '' })),
   };
 }
@@ -255,8 +256,11 @@ function ChildTable({
 
 const cell = { style: { margin: 0 } };
 
-function MaterialsTab() {
+function MaterialsTab({ schema }: { schema: FormSchema }) {
   const { t, lang } = usePrefs();
+  const formFields = Object.entries((schema.properties ?? {}) as Record<string, { title?: string }>).map(
+    ([name, p]) => ({ name, title: p.title ?? name }),
+  );
   const licenceTypes = useLicenceTypes();
   const required = [{ required: true, whitespace: true, message: t('form.required') }];
   const l = (key: string, i: number) =>
@@ -392,12 +396,7 @@ function MaterialsTab() {
                       ]}
                       {...cell}
                     >
-                      <Input.TextArea
-                        aria-label={l('source', i)}
-                        style={{ width: 240 }}
-                        autoSize={{ minRows: 1, maxRows: 4 }}
-                        placeholder='{"resourceCode":"101001001/000001", …}'
-                      />
+                      <SharedSourceInput aria-label={l('source', i)} formFields={formFields} />
                     </Form.Item>
                   );
                 return <span aria-hidden="true">—</span>;
@@ -909,7 +908,7 @@ export default function CatalogEditorPage() {
 
   const tabs = [
     { key: 'basic', label: t('catalogAdmin.tab.basic'), children: <BasicTab isNew={isNew} taskCode={taskCode} /> },
-    { key: 'materials', label: t('catalogAdmin.tab.materials'), children: <MaterialsTab /> },
+    { key: 'materials', label: t('catalogAdmin.tab.materials'), children: <MaterialsTab schema={schema} /> },
     { key: 'fees', label: t('catalogAdmin.tab.fees'), children: <FeesTab /> },
     {
       key: 'workflow',
