@@ -98,6 +98,9 @@ async function* readPostgres(cfg: DbConfig, secret: Secret, plan: ReadPlan): Asy
     connectionTimeoutMillis: 10_000,
     statement_timeout: 120_000,
   });
+  // Between two fetches the client is idle while the batch is stored; a connection lost then is
+  // emitted as 'error' (unhandled, it would stop the process) and the next fetch fails with it.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query('begin isolation level repeatable read read only');
@@ -135,9 +138,15 @@ async function* readMysql(cfg: DbConfig, secret: Secret, plan: ReadPlan): AsyncG
     dateStrings: false,
   });
   await new Promise<void>((resolve, reject) => {
-    core.once('connect', () => resolve());
+    core.once('connect', () => {
+      core.off('error', reject);
+      resolve();
+    });
     core.once('error', reject);
   });
+  // A fatal error also reaches the pending command (the stream or query below throws it); without a
+  // listener its 'error' event on the connection would be unhandled and stop the process.
+  core.on('error', () => {});
   const conn = core.promise();
   let complete = false;
   try {

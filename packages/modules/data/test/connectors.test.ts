@@ -310,6 +310,32 @@ describe.skipIf(!pgUp)('PostgreSQL source', () => {
     expect(open.rows[0].n).toBe(0);
   });
 
+  it('ends the read with the error when the source connection is lost between two batches', async () => {
+    await src.query(
+      `create table lost_persons as select 'P' || lpad(n::text, 5, '0') as sfzh from generate_series(1, 300) n`,
+    );
+    const { readSource } = await import('../src/sources.ts');
+    const reader = readSource(
+      'postgres',
+      { host: '127.0.0.1', port: 5432, database: dbName, user: 'postgres', table: 'lost_persons' },
+      {},
+      { columns: ['sfzh'], keyColumn: 'sfzh', changeColumn: null, since: null, batch: 100 },
+    );
+    const read = async () => {
+      let n = 0;
+      for await (const batch of reader) {
+        n += batch.length;
+        // the reader is idle now (the batch is being stored): its session is ended by the source
+        if (n === 100)
+          await src.query(
+            `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+          );
+      }
+      return n;
+    };
+    await expect(read()).rejects.toThrow(/terminat|connection|not queryable/i);
+  });
+
   it('refuses to write to the source: the read-only transaction rejects any change there', async () => {
     const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${dbName}` });
     await c.connect();
@@ -450,6 +476,61 @@ describe.skipIf(!myUp)('MariaDB source', () => {
     }
     expect(got).toEqual([...ids].sort().slice(0, 200));
     await expect.poll(sessions, { timeout: 5000 }).toBe(idle);
+  });
+
+  it('ends the read with the error when the source connection is killed mid-stream', async () => {
+    const { readSource } = await import('../src/sources.ts');
+    const reader = readSource(
+      'mysql',
+      { host: MY.host, port: MY.port, database: dbName, user: 'root', table: 'many_persons' },
+      {},
+      { columns: ['id_number'], keyColumn: 'id_number', changeColumn: null, since: null, batch: 100 },
+    );
+    const read = async () => {
+      let n = 0;
+      for await (const batch of reader) {
+        n += batch.length;
+        if (n === 100) {
+          const [r] = await src.query(
+            'select id from information_schema.processlist where db = ? and id <> connection_id()',
+            [dbName],
+          );
+          for (const { id } of r as { id: number }[]) await src.query(`kill ${Number(id)}`);
+        }
+      }
+      return n;
+    };
+    await expect(read()).rejects.toThrow();
+  });
+
+  it('records a failed run for wrong credentials and a missing table', async () => {
+    const res = await newResource();
+    const cases = [
+      {
+        name: '错误密码',
+        config: { host: MY.host, port: MY.port, database: dbName, user: 'root', table: 'persons' },
+        secret: { password: 'wrong-password' },
+        error: /denied/i,
+      },
+      {
+        name: '不存在的表',
+        config: { host: MY.host, port: MY.port, database: dbName, user: 'root', table: 'nothing_here' },
+        error: /nothing_here/,
+      },
+    ];
+    for (const { name, config, secret, error } of cases) {
+      const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+        name,
+        kind: 'mysql',
+        config,
+        ...(secret ? { secret } : {}),
+        syncMode: 'full',
+      });
+      expect(c.status, c.raw).toBe(201);
+      const run = await t.call(police.token, 'POST', `/connectors/${c.body.id}/sync`, {});
+      expect(run.body.status, run.raw).toBe('failed');
+      expect(run.body.error).toMatch(error);
+    }
   });
 });
 
