@@ -311,6 +311,7 @@ export async function lookupSource(
   if (kind === 'postgres') {
     const c = cfg as DbConfig;
     const client = new pg.Client({ ...c, password: secret.password, connectionTimeoutMillis: 10_000 });
+    client.on('error', () => {}); // a connection lost between statements fails the next one instead
     await client.connect();
     try {
       await client.query('begin read only');
