@@ -1,7 +1,8 @@
 /**
  * Browser journey of bundle administration: the administrator sees the seeded bundles, composes a
- * new one (scenario, two members, one form field mapped to both, one material standing for both),
- * is refused with the field named when the prerequisites form a cycle, saves it as a draft, which
+ * new one (scenario, two members, one form field mapped to both, materials standing for theirs),
+ * is refused with the field named when the prerequisites form a cycle and when a member's required
+ * material is not covered, saves it as a draft, which
  * the portal does not show, publishes it (the portal shows it) and withdraws it again.
  */
 import type { Page } from 'playwright-core';
@@ -16,9 +17,9 @@ afterAll(async () => {
   await j?.close();
 });
 
-const CODE = 'move-to-foshan';
-const NAME = '迁居佛山一件事';
-const JOB_Q = '是否已在佛山就业？';
+const CODE = 'out-of-work';
+const NAME = '失业一件事';
+const CLAIM_Q = '是否申领失业保险金？';
 
 /** Chooses an option of a searchable select (single or multiple) by typing (`typed`, else its text) and Enter. */
 async function pick(page: Page, id: string, text: string, typed = text) {
@@ -36,7 +37,7 @@ async function pick(page: Page, id: string, text: string, typed = text) {
 }
 
 describe('browser journeys: bundle administration', () => {
-  it('the administrator composes a bundle, is refused a prerequisite cycle, saves a draft, publishes and withdraws it', async () => {
+  it('the administrator composes a bundle, is refused a prerequisite cycle and an uncovered material, saves a draft, publishes and withdraws it', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -71,60 +72,78 @@ describe('browser journeys: bundle administration', () => {
     await page.getByRole('link', { name: '返回一件事列表' }).click();
 
     // compose a new one
+    const REG = '失业登记';
+    const CLAIM = '失业保险金申领';
     await page.getByRole('button', { name: '新建一件事' }).click();
     await page.waitForURL(/\/admin\/bundles\/new$/);
     await page.locator('#bundle_code').fill(CODE);
     await page.locator('#bundle_name').fill(NAME);
-    await page.locator('#bundle_nameEn').fill('Moving to Foshan');
+    await page.locator('#bundle_nameEn').fill('Out of work');
     await page.locator('#bundle_theme').fill('人生一件事');
-    await pick(page, 'bundle_leadDepartmentId', '佛山市公安局');
+    await pick(page, 'bundle_leadDepartmentId', '佛山市人力资源和社会保障局', '人力资源');
     await page.locator('#bundle_jointDeadlineDays').fill('15');
 
     await page.getByRole('button', { name: '添加情形' }).click();
-    await page.locator('#bundle_scenarios_0_id').fill('hasJob');
-    await page.locator('#bundle_scenarios_0_question').fill(JOB_Q);
-    await page.locator('#bundle_scenarios_0_questionEn').fill('Employed in Foshan?');
+    await page.locator('#bundle_scenarios_0_id').fill('claim');
+    await page.locator('#bundle_scenarios_0_question').fill(CLAIM_Q);
+    await page.locator('#bundle_scenarios_0_questionEn').fill('Do you claim unemployment insurance benefits?');
 
     await page.getByRole('button', { name: '添加事项' }).click();
-    await pick(page, 'bundle_members_0_taskCode', '户口迁移（市外迁入）', '户口迁移');
+    await pick(page, 'bundle_members_0_taskCode', REG);
     await page.getByRole('button', { name: '添加事项' }).click();
-    await pick(page, 'bundle_members_1_taskCode', '居住证办理', 'jzz');
-    await pick(page, 'bundle_members_1_condition_scenario', JOB_Q);
+    await pick(page, 'bundle_members_1_taskCode', CLAIM, 'sybxj');
+    await pick(page, 'bundle_members_1_condition_scenario', CLAIM_Q);
     // each waits for the other: a cycle
-    await pick(page, 'bundle_members_0_dependsOn', '居住证办理');
-    await pick(page, 'bundle_members_1_dependsOn', '户口迁移（市外迁入）');
+    await pick(page, 'bundle_members_0_dependsOn', CLAIM);
+    await pick(page, 'bundle_members_1_dependsOn', REG);
 
     await page.getByRole('button', { name: '添加字段' }).click();
     await page.locator('#bundle_form_0_id').fill('applicantName');
     await page.locator('#bundle_form_0_title').fill('申请人姓名');
     await page.locator('#bundle_form_0_titleEn').fill('Applicant name');
-    for (const [i, item] of ['户口迁移（市外迁入）', '居住证办理'].entries()) {
+    for (const [i, item] of [REG, CLAIM].entries()) {
       await page.getByRole('button', { name: '添加映射' }).click();
       await pick(page, `bundle_form_0_mapsTo_${i}_taskCode`, item);
       await pick(page, `bundle_form_0_mapsTo_${i}_field`, '申请人姓名');
     }
 
-    await page.getByRole('button', { name: '添加材料' }).click();
-    await page.locator('#bundle_materials_0_code').fill('idCard');
-    await page.locator('#bundle_materials_0_name').fill('居民身份证（复印件）');
-    for (const [i, item] of ['户口迁移（市外迁入）', '居住证办理'].entries()) {
-      await page.getByRole('button', { name: '添加对应' }).click();
-      await pick(page, `bundle_materials_0_satisfies_${i}_taskCode`, item);
-      await pick(page, `bundle_materials_0_satisfies_${i}_material`, '居民身份证');
-    }
+    /** Adds a bundle material standing for materials of the members. */
+    const addMaterial = async (n: number, code: string, name: string, satisfies: [string, string][]) => {
+      await page.getByRole('button', { name: '添加材料' }).click();
+      await page.locator(`#bundle_materials_${n}_code`).fill(code);
+      await page.locator(`#bundle_materials_${n}_name`).fill(name);
+      const row = page.locator('.yw-list-row').filter({ has: page.locator(`#bundle_materials_${n}_code`) });
+      for (const [i, [item, material]] of satisfies.entries()) {
+        await row.getByRole('button', { name: '添加对应' }).click();
+        await pick(page, `bundle_materials_${n}_satisfies_${i}_taskCode`, item);
+        await pick(page, `bundle_materials_${n}_satisfies_${i}_material`, material);
+      }
+    };
+    await addMaterial(0, 'idCard', '居民身份证（复印件）', [
+      [REG, '居民身份证'],
+      [CLAIM, '居民身份证'],
+    ]);
+    await addMaterial(1, 'claimForm', '失业保险金申领表', [[CLAIM, '失业保险金申领表']]);
 
     // the server refuses the cycle and names the field; nothing is stored
-    await page.getByRole('button', { name: /保\s*存/ }).click();
-    await page.locator('#bundle').getByRole('alert').filter({ hasText: '前置事项形成了循环' }).waitFor();
+    const save = page.getByRole('button', { name: /保\s*存/ });
+    const alert = page.locator('#bundle').getByRole('alert');
+    await save.click();
+    await alert.filter({ hasText: '前置事项形成了循环' }).waitFor();
     await page.locator('.ant-form-item-has-error #bundle_members_0_dependsOn').waitFor();
     const before = await page.request.get(`${j.base}/api/v1/bundles/admin/definitions`);
     expect(before.status()).toBe(200);
     expect(((await before.json()).items as { code: string }[]).map((d) => d.code)).not.toContain(CODE);
 
-    // drop the second prerequisite: 居住证办理 no longer waits for 户口迁移
-    await page.locator('#bundle_members_1_dependsOn').focus();
-    await page.locator('#bundle_members_1_dependsOn').press('Backspace');
-    await page.getByRole('button', { name: /保\s*存/ }).click();
+    // 失业登记 no longer waits for the claim; but the claim's bank account is asked of nobody
+    await page.locator('#bundle_members_0_dependsOn').focus();
+    await page.locator('#bundle_members_0_dependsOn').press('Backspace');
+    await save.click();
+    await alert.filter({ hasText: '失业保险金申领的必要材料“本人银行账户信息”没有对应一套材料中的材料' }).waitFor();
+    await page.locator('.ant-form-item-has-error #bundle_members_1_taskCode').waitFor();
+
+    await addMaterial(2, 'bank', '银行账户信息', [[CLAIM, '本人银行账户信息']]);
+    await save.click();
     await page.getByText('已保存为草稿，发布后门户可见').waitFor();
     await page.waitForURL(new RegExp(`/admin/bundles/${CODE}$`));
     await page.getByRole('heading', { name: `编辑一件事：${NAME}` }).waitFor();
@@ -137,16 +156,16 @@ describe('browser journeys: bundle administration', () => {
     await page.getByText('已发布，门户可见').waitFor();
     const guide = await (await fetch(`${j.base}/api/v1/bundles/${CODE}`)).json();
     expect(guide.members.map((m: { taskCode: string; dependsOn?: string[] }) => m.dependsOn ?? [])).toEqual([
-      [guide.members[1].taskCode],
       [],
+      [guide.members[0].taskCode],
     ]);
-    expect(guide.materials[0].satisfies).toHaveLength(2);
+    expect(guide.materials.map((m: { satisfies: unknown[] }) => m.satisfies.length)).toEqual([2, 1, 1]);
 
     // the portal lists it, and its guide asks the scenario question
     await page.goto(`${j.base}/bundles`);
     await page.getByText(NAME).first().waitFor();
     await page.goto(`${j.base}/bundles/${CODE}`);
-    await page.getByText(JOB_Q).first().waitFor();
+    await page.getByText(CLAIM_Q).first().waitFor();
 
     // withdraw it from the list (asks first)
     await page.goto(`${j.base}/admin/bundles`);

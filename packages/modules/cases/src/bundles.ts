@@ -166,6 +166,22 @@ async function validateDefinition(db: Db, b: BundleInput): Promise<Map<string, C
           );
       }
     }
+  // Every child must be fileable from the one set of materials: a required material of a member needs
+  // a bundle material standing for it (the one form replaces the members' forms, so their required
+  // fields are not asked: a licence's credit code does not exist before the registration concludes).
+  for (const [i, m] of b.members.entries()) {
+    const item = items.get(m.taskCode)!;
+    for (const mat of item.materials)
+      if (
+        mat.required &&
+        !b.materials.some((x) => x.satisfies.some((t) => t.taskCode === m.taskCode && t.material === mat.name))
+      )
+        throw bad(
+          `members.${i}.taskCode`,
+          `${item.name}的必要材料“${mat.name}”没有对应一套材料中的材料`,
+          `The required material ${mat.name} of ${item.name} is not covered by a bundle material`,
+        );
+  }
   return items;
 }
 

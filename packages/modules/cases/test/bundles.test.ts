@@ -165,14 +165,10 @@ describe(`bundles on ${dbLabel}`, () => {
             .mapsTo.filter((t: any) => [reg, food].includes(t.taskCode)),
         },
       ],
-      materials: [
-        {
-          code: 'id',
-          name: '经营者身份证明',
-          fulfilment: 'UPLOAD',
-          satisfies: kb.materials.find((x: any) => x.name === '经营者身份证明').satisfies,
-        },
-      ],
+      // every required material of both members, as the seeded bundle gives them
+      materials: kb.materials
+        .map((x: any) => ({ ...x, satisfies: x.satisfies.filter((t: any) => [reg, food].includes(t.taskCode)) }))
+        .filter((x: any) => x.satisfies.length > 0),
       jointDeadlineDays: 15,
     };
     const url = '/bundles/admin/definitions/XCYKY';
@@ -208,6 +204,8 @@ describe(`bundles on ${dbLabel}`, () => {
         { ...def, materials: [{ ...def.materials[0], fulfilment: 'RESULT', producedBy: null }] },
         'materials.0.producedBy',
       ],
+      // a required material of the registration that no bundle material stands for: its child could never be filed
+      [{ ...def, materials: def.materials.filter((x: any) => x.name !== '经营者身份证明') }, 'members.0.taskCode'],
       [{ ...def, leadDepartmentId: 'no-such-department' }, 'leadDepartmentId'],
       [{ ...def, jointDeadlineDays: 0 }, 'jointDeadlineDays'],
       [{ ...def, applicantTypes: [] }, 'applicantTypes'],
@@ -328,13 +326,15 @@ describe(`bundles on ${dbLabel}`, () => {
     expect(fileOf(kids.get('食品经营许可'), '经营场所平面布局图和设备布局图')).toBe(planId);
     expect(fileOf(kids.get('公共场所卫生许可'), '场所平面图及卫生设施说明')).toBe(planId);
 
-    // An administrator edits the bundle meanwhile (drops the produced licence): the bundle case
-    // keeps the definition it was filed under.
+    // An administrator edits the bundle meanwhile (the licence is now to be uploaded, not produced by
+    // the registration): the bundle case keeps the definition it was filed under.
     const original = (await call(admin, 'GET', '/bundles/admin/definitions/KBCYD')).body;
     const { code: _c, status: _s, updatedAt: _u, cases: _n, ...definition } = original;
     const edited = await call(admin, 'PUT', '/bundles/admin/definitions/KBCYD', {
       ...definition,
-      materials: definition.materials.filter((x: any) => x.fulfilment !== 'RESULT'),
+      materials: definition.materials.map((x: any) =>
+        x.fulfilment === 'RESULT' ? { ...x, fulfilment: 'UPLOAD', producedBy: null } : x,
+      ),
     });
     expect(edited.status, edited.raw).toBe(200);
 
