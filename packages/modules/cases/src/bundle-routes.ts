@@ -103,12 +103,20 @@ export async function bundleRoutes(scope: FastifyInstance, platform: Platform): 
     {
       schema: {
         tags,
-        summary: 'Create a bundle (as a draft) or replace its definition; checked against the catalog',
+        summary:
+          'Create a bundle (as a draft) or replace its definition; checked against the catalog. `create=true`: only create (409 BUNDLE_EXISTS if the code is taken)',
         params: Code,
+        querystring: Type.Object({ create: Type.Optional(Type.Boolean()) }),
         body: Definition,
       },
     },
-    (req) => svc.saveBundle(platform, requestCtx(req), { ...req.body, code: req.params.code }),
+    (req) =>
+      svc.saveBundle(
+        platform,
+        requestCtx(req),
+        { ...req.body, code: req.params.code },
+        { createOnly: !!req.query.create },
+      ),
   );
   app.post(
     '/admin/definitions/:code/publish',

@@ -361,7 +361,12 @@ export async function getBundleDefinition(p: Platform, ctx: Ctx, code: string): 
  * Creates a bundle (as a draft) or replaces its definition (its status stays). Cases already filed
  * keep the definition they were filed under (bundle_cases.definition).
  */
-export async function saveBundle(p: Platform, ctx: Ctx, input: BundleInput): Promise<BundleDefinition> {
+export async function saveBundle(
+  p: Platform,
+  ctx: Ctx,
+  input: BundleInput,
+  opts: { createOnly?: boolean } = {},
+): Promise<BundleDefinition> {
   authorize(ctx, MANAGE);
   checkShape(input);
   if (!(await getDepartment(p.db, input.leadDepartmentId)))
@@ -374,6 +379,13 @@ export async function saveBundle(p: Platform, ctx: Ctx, input: BundleInput): Pro
       .where('code', '=', input.code)
       .forUpdate()
       .executeTakeFirst();
+    if (before && opts.createOnly)
+      throw conflict(
+        'BUNDLE_EXISTS',
+        `编码 ${input.code} 已被其他一件事使用`,
+        `The code ${input.code} is taken`,
+        'code',
+      );
     const values = rowOf(input);
     if (before)
       await tx

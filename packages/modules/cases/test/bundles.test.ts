@@ -221,8 +221,13 @@ describe(`bundles on ${dbLabel}`, () => {
     expect((await call(admin, 'GET', url)).status).toBe(404);
     expect(await audits()).toBe(auditsBefore);
 
-    const created = await call(admin, 'PUT', url, def);
+    const created = await call(admin, 'PUT', `${url}?create=true`, def);
     expect(created.status, created.raw).toBe(200);
+    // Creating with a code in use replaces nothing.
+    const taken = await call(admin, 'PUT', `${url}?create=true`, { ...def, name: '另一个' });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ code: 'BUNDLE_EXISTS', field: 'code' });
+    expect((await call(admin, 'GET', url)).body.name).toBe(def.name);
     expect(created.body).toMatchObject({ code: 'XCYKY', status: 'draft', cases: 0, jointDeadlineDays: 15 });
     // A draft is not on the portal.
     expect((await call(null, 'GET', '/bundles')).body.items.map((b: any) => b.code)).not.toContain('XCYKY');

@@ -232,7 +232,11 @@ export default function BundleEditorPage() {
     const code = isNew ? String(v.code ?? '').trim() : (routeCode as string);
     setBusy(true);
     try {
-      const saved = await put<BundleDefinition>(`/bundles/admin/definitions/${encodeURIComponent(code)}`, bodyOf(v));
+      // A new bundle must not replace an existing one of the same code.
+      const saved = await put<BundleDefinition>(
+        `/bundles/admin/definitions/${encodeURIComponent(code)}${isNew ? '?create=true' : ''}`,
+        bodyOf(v),
+      );
       message.success(t(saved.status === 'published' ? 'bundlesAdmin.saved' : 'bundlesAdmin.savedDraft'));
       qc.setQueryData([...definitionsKey, saved.code], saved);
       await qc.invalidateQueries({ queryKey: ['bundles'] });
