@@ -32,7 +32,7 @@ import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import type { BundleMaterial } from '../bundles/model.ts';
 import { type BundleDefinition, BundleStatusTag, definitionsKey, StatusButton } from './Bundles.tsx';
 import { type Guide, namePath, put, useCatalogOptions } from './CatalogShared.tsx';
-import { type Page, PageTitle } from './common.tsx';
+import { type Option, type Page, PageTitle, ServerSearchSelect } from './common.tsx';
 
 type Values = Omit<BundleDefinition, 'status' | 'updatedAt' | 'cases' | 'members' | 'form'> & {
   members: { taskCode?: string; condition?: { scenario?: string | null; equals?: boolean }; dependsOn?: string[] }[];
@@ -112,35 +112,77 @@ interface ItemSelectProps {
 }
 
 /** A published item, searched on the server as one types (name, pinyin, initials or code). */
-function ItemSelect({ id, value, onChange, names }: ItemSelectProps) {
-  const { t } = usePrefs();
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['catalog', 'items', 'search', q],
-    queryFn: () =>
-      api.get<Page<{ taskCode: string; name: string; departmentName: string }>>('/catalog/items', {
-        q: q || undefined,
-        pageSize: 20,
-      }),
-    staleTime: 60_000,
-  });
-  const options = (found.data?.items ?? []).map((i) => ({
-    value: i.taskCode,
-    label: `${i.name}（${i.departmentName}）`,
-  }));
-  const chosen = value ? names.get(value) : undefined;
-  if (value && !options.some((o) => o.value === value))
-    options.unshift({ value, label: chosen ? `${chosen.name}（${chosen.departmentName}）` : value });
+function ItemSelect({ names, ...field }: ItemSelectProps) {
+  const chosen = field.value ? names.get(field.value) : undefined;
   return (
-    <Select
-      id={id}
-      value={value}
-      onChange={onChange}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      loading={found.isFetching}
-      notFoundContent={found.isFetching ? t('common.loading') : undefined}
-      options={options}
+    <ServerSearchSelect
+      {...field}
+      queryKey={['catalog', 'items', 'search']}
+      search={async (q) =>
+        (
+          await api.get<Page<{ taskCode: string; name: string; departmentName: string }>>('/catalog/items', {
+            q: q || undefined,
+            pageSize: 20,
+          })
+        ).items.map((i) => ({ value: i.taskCode, label: `${i.name}（${i.departmentName}）` }))
+      }
+      valueLabel={chosen ? `${chosen.name}（${chosen.departmentName}）` : undefined}
     />
+  );
+}
+
+type Options = Option[];
+
+/**
+ * A nested list of (member, something of that member) pairs: a form field's mappings to the
+ * members' fields, or a material's correspondences to the members' materials.
+ */
+function PairList(props: {
+  name: (string | number)[];
+  legend: string;
+  addLabel: string;
+  memberOptions: Options;
+  second: { key: string; label: string };
+  /** The options of row i's second select (they depend on the member chosen in that row). */
+  secondOptions: (i: number) => Options;
+}) {
+  const { t } = usePrefs();
+  const required = [{ required: true, message: t('form.required') }];
+  return (
+    <Form.List name={props.name}>
+      {(rows, ops, { errors }) => (
+        <fieldset style={{ border: 0, padding: 0, margin: '0 0 12px' }}>
+          <legend style={{ fontSize: 14, marginBottom: 8 }}>{props.legend}</legend>
+          {rows.map((r) => (
+            <Row gutter={12} key={r.key} wrap={false} align="top">
+              <Col flex="1 1 0">
+                <Form.Item label={t('bundlesAdmin.targetItem')} name={[r.name, 'taskCode']} rules={required}>
+                  <Select showSearch={SEARCH} options={props.memberOptions} />
+                </Form.Item>
+              </Col>
+              <Col flex="1 1 0">
+                <Form.Item label={props.second.label} name={[r.name, props.second.key]} rules={required}>
+                  <Select showSearch={SEARCH} options={props.secondOptions(r.name)} />
+                </Form.Item>
+              </Col>
+              <Col flex="none" style={{ paddingTop: 30 }}>
+                <Button
+                  icon={<DeleteOutlined />}
+                  onClick={() => ops.remove(r.name)}
+                  aria-label={t('bundlesAdmin.remove', {
+                    what: `${props.legend} ${t('bundlesAdmin.row', { n: r.name + 1 })}`,
+                  })}
+                />
+              </Col>
+            </Row>
+          ))}
+          <Form.ErrorList errors={errors} />
+          <Button size="small" icon={<PlusOutlined />} onClick={() => ops.add({})}>
+            {props.addLabel}
+          </Button>
+        </fieldset>
+      )}
+    </Form.List>
   );
 }
 
@@ -535,51 +577,14 @@ export default function BundleEditorPage() {
                         </Form.Item>
                       </Col>
                     </Row>
-                    <Form.List name={[f.name, 'mapsTo']}>
-                      {(maps, ops, { errors }) => (
-                        <fieldset style={{ border: 0, padding: 0, margin: '0 0 12px' }}>
-                          <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('bundlesAdmin.mapsTo')}</legend>
-                          {maps.map((m) => {
-                            const target = formFields[f.name]?.mapsTo?.[m.name]?.taskCode;
-                            return (
-                              <Row gutter={12} key={m.key} wrap={false} align="top">
-                                <Col flex="1 1 0">
-                                  <Form.Item
-                                    label={t('bundlesAdmin.targetItem')}
-                                    name={[m.name, 'taskCode']}
-                                    rules={[{ required: true, message: t('form.required') }]}
-                                  >
-                                    <Select showSearch={SEARCH} options={memberOptions} />
-                                  </Form.Item>
-                                </Col>
-                                <Col flex="1 1 0">
-                                  <Form.Item
-                                    label={t('bundlesAdmin.targetField')}
-                                    name={[m.name, 'field']}
-                                    rules={[{ required: true, message: t('form.required') }]}
-                                  >
-                                    <Select showSearch={SEARCH} options={fieldOptions(target)} />
-                                  </Form.Item>
-                                </Col>
-                                <Col flex="none" style={{ paddingTop: 30 }}>
-                                  <Button
-                                    icon={<DeleteOutlined />}
-                                    onClick={() => ops.remove(m.name)}
-                                    aria-label={t('bundlesAdmin.remove', {
-                                      what: `${t('bundlesAdmin.mapsTo')} ${t('bundlesAdmin.row', { n: m.name + 1 })}`,
-                                    })}
-                                  />
-                                </Col>
-                              </Row>
-                            );
-                          })}
-                          <Form.ErrorList errors={errors} />
-                          <Button size="small" icon={<PlusOutlined />} onClick={() => ops.add({})}>
-                            {t('bundlesAdmin.addMapping')}
-                          </Button>
-                        </fieldset>
-                      )}
-                    </Form.List>
+                    <PairList
+                      name={[f.name, 'mapsTo']}
+                      legend={t('bundlesAdmin.mapsTo')}
+                      addLabel={t('bundlesAdmin.addMapping')}
+                      memberOptions={memberOptions}
+                      second={{ key: 'field', label: t('bundlesAdmin.targetField') }}
+                      secondOptions={(i) => fieldOptions(formFields[f.name]?.mapsTo?.[i]?.taskCode)}
+                    />
                   </ListRow>
                 ))}
                 <Button
@@ -644,51 +649,14 @@ export default function BundleEditorPage() {
                           </Col>
                         )}
                       </Row>
-                      <Form.List name={[f.name, 'satisfies']}>
-                        {(sats, ops, { errors }) => (
-                          <fieldset style={{ border: 0, padding: 0, margin: '0 0 12px' }}>
-                            <legend style={{ fontSize: 14, marginBottom: 8 }}>{t('bundlesAdmin.satisfies')}</legend>
-                            {sats.map((m) => {
-                              const target = materials[f.name]?.satisfies?.[m.name]?.taskCode;
-                              return (
-                                <Row gutter={12} key={m.key} wrap={false} align="top">
-                                  <Col flex="1 1 0">
-                                    <Form.Item
-                                      label={t('bundlesAdmin.targetItem')}
-                                      name={[m.name, 'taskCode']}
-                                      rules={[{ required: true, message: t('form.required') }]}
-                                    >
-                                      <Select showSearch={SEARCH} options={memberOptions} />
-                                    </Form.Item>
-                                  </Col>
-                                  <Col flex="1 1 0">
-                                    <Form.Item
-                                      label={t('bundlesAdmin.targetMaterial')}
-                                      name={[m.name, 'material']}
-                                      rules={[{ required: true, message: t('form.required') }]}
-                                    >
-                                      <Select showSearch={SEARCH} options={materialOptions(target)} />
-                                    </Form.Item>
-                                  </Col>
-                                  <Col flex="none" style={{ paddingTop: 30 }}>
-                                    <Button
-                                      icon={<DeleteOutlined />}
-                                      onClick={() => ops.remove(m.name)}
-                                      aria-label={t('bundlesAdmin.remove', {
-                                        what: `${t('bundlesAdmin.satisfies')} ${t('bundlesAdmin.row', { n: m.name + 1 })}`,
-                                      })}
-                                    />
-                                  </Col>
-                                </Row>
-                              );
-                            })}
-                            <Form.ErrorList errors={errors} />
-                            <Button size="small" icon={<PlusOutlined />} onClick={() => ops.add({})}>
-                              {t('bundlesAdmin.addSatisfies')}
-                            </Button>
-                          </fieldset>
-                        )}
-                      </Form.List>
+                      <PairList
+                        name={[f.name, 'satisfies']}
+                        legend={t('bundlesAdmin.satisfies')}
+                        addLabel={t('bundlesAdmin.addSatisfies')}
+                        memberOptions={memberOptions}
+                        second={{ key: 'material', label: t('bundlesAdmin.targetMaterial') }}
+                        secondOptions={(i) => materialOptions(materials[f.name]?.satisfies?.[i]?.taskCode)}
+                      />
                     </ListRow>
                   );
                 })}

@@ -10,7 +10,7 @@ import { Button, Col, Form, Input, Modal, Row, Select, Space, Typography } from 
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
-import type { Page } from './common.tsx';
+import { type Page, ServerSearchSelect } from './common.tsx';
 
 const OPS = ['eq', 'ne', 'in', 'within', 'gt', 'gte', 'lt', 'lte', 'exists'] as const;
 type Op = (typeof OPS)[number];
@@ -56,28 +56,16 @@ function useResource(code: string | undefined) {
   });
 }
 
-function ResourceSelect({ id, value, onChange }: { id?: string; value?: string; onChange?: (v: string) => void }) {
-  const { t } = usePrefs();
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['data', 'resources', 'search', q],
-    queryFn: () => api.get<Page<ResourceSummary>>('/data/resources', { q: q || undefined, pageSize: 20 }),
-    staleTime: 60_000,
-  });
-  const options = (found.data?.items ?? []).map((r) => ({
-    value: r.code,
-    label: `${r.name}（${r.code}，${r.providerDepartmentName}）`,
-  }));
-  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: value });
+function ResourceSelect(field: { id?: string; value?: string; onChange?: (v: string) => void }) {
   return (
-    <Select
-      id={id}
-      value={value}
-      onChange={onChange}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      loading={found.isFetching}
-      notFoundContent={found.isFetching ? t('common.loading') : undefined}
-      options={options}
+    <ServerSearchSelect
+      {...field}
+      queryKey={['data', 'resources', 'search']}
+      search={async (q) =>
+        (await api.get<Page<ResourceSummary>>('/data/resources', { q: q || undefined, pageSize: 20 })).items.map(
+          (r) => ({ value: r.code, label: `${r.name}（${r.code}，${r.providerDepartmentName}）` }),
+        )
+      }
     />
   );
 }

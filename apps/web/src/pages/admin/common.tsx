@@ -1,5 +1,6 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, Modal, Table, Typography, Upload } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { App as AntApp, Button, Modal, Select, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { ApiError, api, errorText, fileToBase64 } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
@@ -84,5 +85,43 @@ export function ImportButton({ path, label, onDone }: { path: string; label: str
         />
       </Modal>
     </>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+/**
+ * A select whose options are searched on the server as one types (`search(q)`, cached under
+ * `queryKey` + q). The chosen value keeps a label (`valueLabel`) even when the current search does
+ * not return it. Takes `id`, `value` and `onChange` from its Form.Item.
+ */
+export function ServerSearchSelect(props: {
+  id?: string;
+  value?: string;
+  onChange?: (v: string) => void;
+  queryKey: readonly unknown[];
+  search: (q: string) => Promise<Option[]>;
+  valueLabel?: string;
+}) {
+  const { t } = usePrefs();
+  const [q, setQ] = useState('');
+  const found = useQuery({
+    queryKey: [...props.queryKey, q],
+    queryFn: () => props.search(q),
+    staleTime: 60_000,
+  });
+  const options = [...(found.data ?? [])];
+  const { value } = props;
+  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: props.valueLabel ?? value });
+  return (
+    <Select
+      id={props.id}
+      value={value}
+      onChange={props.onChange}
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      loading={found.isFetching}
+      notFoundContent={found.isFetching ? t('common.loading') : undefined}
+      options={options}
+    />
   );
 }
