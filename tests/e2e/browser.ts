@@ -9,7 +9,7 @@ import { freePort } from '../harness.ts';
 
 export { freePort };
 
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const WEB_DIST = join(import.meta.dirname, '../../apps/web/dist');
@@ -64,4 +64,23 @@ export async function startJourney(): Promise<Journey> {
       await rt.close();
     },
   };
+}
+
+/** The TOTP step of the last sign-in: the server takes each step once and only later ones after it. */
+let lastStep = 0;
+
+/** Signs the demo administrator in (password and TOTP) on `page`, each time on a fresh TOTP step. */
+export async function signInAdmin(j: Journey, page: Page) {
+  const now = () => Math.floor(Date.now() / 30_000);
+  // a code one step ahead is accepted; wait only when even that one was used already
+  while (lastStep >= now() + 1) await new Promise((r) => setTimeout(r, 1_000));
+  const step = Math.max(now(), lastStep + 1);
+  lastStep = step;
+  await page.goto(`${j.base}/login`);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', step - now()));
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL(/\/(workbench|admin|account)/);
 }

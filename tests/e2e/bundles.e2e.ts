@@ -11,7 +11,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney, totpNow } from './browser.ts';
+import { type Journey, signInAdmin, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -388,13 +388,7 @@ describe('browser journeys: bundle administration', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    await page.goto(`${j.base}/login`);
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO'));
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(/\/(workbench|admin|account)/);
+    await signInAdmin(j, page);
 
     // the seeded bundles, published
     await page.goto(`${j.base}/admin/bundles`);

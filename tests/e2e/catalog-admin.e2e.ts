@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney, totpNow } from './browser.ts';
+import { type Journey, signInAdmin, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -10,31 +9,13 @@ afterAll(async () => {
   await j?.close();
 });
 
-/** The TOTP step of the last sign-in: the server takes each step once and only later ones after it. */
-let lastStep = 0;
-
-async function signInAdmin(page: Page) {
-  const now = () => Math.floor(Date.now() / 30_000);
-  // a code one step ahead is accepted; wait only when even that one was used already
-  while (lastStep >= now() + 1) await new Promise((r) => setTimeout(r, 1_000));
-  const step = Math.max(now(), lastStep + 1);
-  lastStep = step;
-  await page.goto(`${j.base}/login`);
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', step - now()));
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.waitForURL(/\/(workbench|admin|account)/);
-}
-
 describe('browser journeys: catalog administration', () => {
   it('the administrator edits an item’s form in the designer, sees it in the preview, publishes, and the guide shows the new version', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    await signInAdmin(page);
+    await signInAdmin(j, page);
 
     // the catalog list, found by pinyin initials
     await page.goto(`${j.base}/admin/catalog`);
@@ -103,7 +84,7 @@ describe('browser journeys: catalog administration', () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await signInAdmin(page);
+    await signInAdmin(j, page);
 
     await page.goto(`${j.base}/admin/catalog`);
     await page.getByLabel('关键词').fill('高龄津贴申领');
@@ -149,7 +130,7 @@ describe('browser journeys: catalog administration', () => {
 
   it('the administrator marks a holiday in the calendar month grid and saves the year', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInAdmin(page);
+    await signInAdmin(j, page);
 
     await page.goto(`${j.base}/admin/calendar`);
     await page.getByLabel('年份').fill('2026');
