@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['packages/**/test/**/*.test.ts', 'apps/server/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['tests/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -2,7 +2,7 @@
  * Test harness: a whole platform per test file on a throw-away database: PGlite in memory,
  * or (when DATABASE_URL is set) a fresh PostgreSQL database created here and dropped after.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +14,29 @@ export interface TestRuntime extends Runtime {
   dbName: string | null;
 }
 
+let pgliteTemplate: Blob | undefined;
+
+/**
+ * A fresh in-memory PGlite: from the migrated template of the run when there is one
+ * (tests/global-setup.ts), else from scratch.
+ */
+export function openPgliteForTest(): Promise<DbHandle> {
+  const file = process.env.YW_TEST_PGLITE_TEMPLATE;
+  if (file && !pgliteTemplate) pgliteTemplate = new Blob([readFileSync(file)]);
+  return openDatabase({ databaseUrl: null, dataDir: null, template: pgliteTemplate });
+}
+
 async function throwAwayDatabase(): Promise<{ handle: DbHandle; dbName: string | null; drop: () => Promise<void> }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const handle = await openDatabase({ databaseUrl: null, dataDir: null });
+    const handle = await openPgliteForTest();
     return { handle, dbName: null, drop: async () => {} };
   }
   const dbName = `yw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const template = process.env.YW_TEST_PG_TEMPLATE;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  await admin.query(`create database ${dbName}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const u = new URL(url);
   u.pathname = `/${dbName}`;

@@ -2,10 +2,10 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openDatabase } from '@yiwang/platform';
+import { loadConfig } from '@yiwang/platform';
 import { buildRuntime, type Runtime } from '@yiwang/server';
 import * as OTPAuth from 'otpauth';
-import { freePort } from '../harness.ts';
+import { freePort, openPgliteForTest } from '../harness.ts';
 
 export { freePort };
 
@@ -39,7 +39,7 @@ export async function startJourney(): Promise<Journey> {
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'true',
   });
-  const handle = await openDatabase({ databaseUrl: null, dataDir: null });
+  const handle = await openPgliteForTest();
   const rt = await buildRuntime({ config, handle, logger: false, webDist: WEB_DIST });
   await rt.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['tests/e2e/**/*.e2e.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    globalSetup: ['tests/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -54,10 +54,21 @@ export interface DbHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /** PGlite only: the whole data directory as an uncompressed tarball (loadable as `template`). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 /** Opens PGlite under `dataDir` (or in memory when dataDir is null), or PostgreSQL at `databaseUrl`. */
-export async function openDatabase(opts: { databaseUrl: string | null; dataDir: string | null }): Promise<DbHandle> {
+/**
+ * Opens PostgreSQL (`databaseUrl`) or an embedded PGlite (in `dataDir`, or in memory when null).
+ * `template` (PGlite only) starts the database from a data-directory tarball made by `dumpDataDir`,
+ * skipping initdb: the tests use it to start from an already migrated database.
+ */
+export async function openDatabase(opts: {
+  databaseUrl: string | null;
+  dataDir: string | null;
+  template?: Blob;
+}): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.DB_POOL_SIZE || 10) });
     // An idle client losing its connection (server restart, failover) emits 'error' on the pool;
@@ -72,7 +83,8 @@ export async function openDatabase(opts: { databaseUrl: string | null; dataDir: 
   const pglite = await PGlite.create({
     dataDir: opts.dataDir ?? undefined,
     parsers: { 20: (v: string) => v },
+    ...(opts.template ? { loadDataDir: opts.template } : {}),
   });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite) as any }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', close: () => db.destroy(), dumpDataDir: () => pglite.dumpDataDir('none') };
 }
