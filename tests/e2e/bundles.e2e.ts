@@ -7,7 +7,8 @@
  * bundles, composes a new one (scenario, two members, one form field mapped to both, materials
  * standing for theirs), is refused with the field named when the prerequisites form a cycle and when
  * a member's required material is not covered, saves it as a draft, which the portal does not show,
- * publishes it (the portal shows it) and withdraws it again.
+ * publishes it (the portal shows it), sees the list, the editor and the portal flag it once a member
+ * item is cancelled in the catalog, and withdraws it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -383,7 +384,7 @@ async function pick(page: Page, id: string, text: string, typed = text) {
 }
 
 describe('browser journeys: bundle administration', () => {
-  it('the administrator composes a bundle, is refused a prerequisite cycle and an uncovered material, saves a draft, publishes and withdraws it', async () => {
+  it('the administrator composes a bundle, is refused a prerequisite cycle and an uncovered material, saves a draft, publishes it, sees it flagged once a member is cancelled, and withdraws it', async () => {
     const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -506,6 +507,27 @@ describe('browser journeys: bundle administration', () => {
     await page.getByText(NAME).first().waitFor();
     await page.goto(`${j.base}/bundles/${CODE}`);
     await page.getByText(CLAIM_Q).first().waitFor();
+
+    // the claim item is cancelled in the catalog: the list and the editor say what is wrong, the portal
+    // says the bundle cannot be applied for
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'yw_csrf')?.value ?? '';
+    const cancelled = await page.request.post(`${j.base}/api/v1/catalog/items/${guide.members[1].taskCode}/cancel`, {
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(cancelled.status(), await cancelled.text()).toBe(200);
+    await page.goto(`${j.base}/admin/bundles`);
+    await page
+      .getByRole('row', { name: new RegExp(NAME) })
+      .getByText('1 个问题')
+      .waitFor();
+    await page.getByRole('link', { name: NAME, exact: true }).click();
+    await page.getByRole('heading', { name: `编辑一件事：${NAME}` }).waitFor();
+    const warning = page.locator('.ant-alert-warning');
+    await warning.getByText('目录已变化，该一件事暂不能申请').waitFor();
+    await warning.getByText(`${guide.members[1].taskCode} 不存在或未发布`).waitFor();
+    await page.locator('.ant-form-item-has-error #bundle_members_1_taskCode').waitFor();
+    await page.goto(`${j.base}/bundles/${CODE}`);
+    await page.getByText('本一件事中有事项已停止办理，暂不能在线申请').waitFor();
 
     // withdraw it from the list (asks first)
     await page.goto(`${j.base}/admin/bundles`);

@@ -115,74 +115,114 @@ function toBundle(r: any): Bundle {
   };
 }
 
-/** Checks a definition against the catalog: members exist, mappings name real fields and materials. */
-async function validateDefinition(db: Db, b: BundleInput): Promise<Map<string, CatalogItem>> {
+/** What is wrong with a definition against the current catalog, on the field at fault. */
+export interface BundleProblem {
+  field: string;
+  messageZh: string;
+  messageEn: string;
+}
+
+/**
+ * Checks a definition against the catalog: members exist and are published, mappings name real
+ * fields and materials, every child can be filed. Returns every problem found (a member that is
+ * missing is not checked further); an empty list means the definition can be saved and published.
+ * It runs on save and publication, and on every read by the administration, because a member item
+ * can be cancelled or republished with other fields after the bundle was saved.
+ */
+export async function definitionProblems(db: Db, b: BundleInput): Promise<BundleProblem[]> {
+  const problems: BundleProblem[] = [];
+  const bad = (field: string, messageZh: string, messageEn: string) => {
+    problems.push({ field, messageZh, messageEn });
+  };
+  if (!b.members.length) bad('members', '一件事至少包含一个事项', 'A bundle needs at least one member');
   const items = new Map<string, CatalogItem>();
-  const bad = (field: string, zh: string, en: string) => badRequest('VALIDATION', zh, en, field);
-  if (!b.members.length) throw bad('members', '一件事至少包含一个事项', 'A bundle needs at least one member');
   for (const [i, m] of b.members.entries()) {
     const item = await latestPublishedItem(db, m.taskCode);
-    if (!item) throw bad(`members.${i}.taskCode`, `事项 ${m.taskCode} 不存在`, `No item ${m.taskCode}`);
-    items.set(m.taskCode, item);
+    if (!item) bad(`members.${i}.taskCode`, `事项 ${m.taskCode} 不存在或未发布`, `No published item ${m.taskCode}`);
+    else items.set(m.taskCode, item);
     if (m.condition && !b.scenarios.some((s) => s.id === m.condition!.scenario))
-      throw bad(`members.${i}.condition`, '条件引用了不存在的情形', 'The condition names an unknown scenario');
+      bad(`members.${i}.condition`, '条件引用了不存在的情形', 'The condition names an unknown scenario');
   }
+  const isMember = (t: string) => b.members.some((m) => m.taskCode === t);
   for (const [i, m] of b.members.entries())
-    for (const d of m.dependsOn ?? [])
-      if (!items.has(d) || d === m.taskCode)
-        throw bad(`members.${i}.dependsOn`, '前置事项须为本一件事的其他事项', 'A prerequisite must be another member');
+    if ((m.dependsOn ?? []).some((d) => !isMember(d) || d === m.taskCode))
+      bad(`members.${i}.dependsOn`, '前置事项须为本一件事的其他事项', 'A prerequisite must be another member');
   for (const [i, f] of b.form.entries())
     for (const t of f.mapsTo) {
-      const props = ((items.get(t.taskCode)?.formSchema as any)?.properties ?? {}) as Record<string, unknown>;
-      if (!(t.field in props))
-        throw bad(
+      const item = items.get(t.taskCode);
+      if (!item && isMember(t.taskCode)) continue; // reported on the member
+      const props = ((item?.formSchema as any)?.properties ?? {}) as Record<string, unknown>;
+      if (!item || !(t.field in props)) {
+        bad(
           `form.${i}.mapsTo`,
-          `字段 ${f.id} 映射到不存在的表单项`,
-          `Field ${f.id} maps to an unknown form field`,
+          item
+            ? `字段 ${f.id} 映射到${item.name}表单中不存在的表单项 ${t.field}`
+            : `字段 ${f.id} 映射到不属于本一件事的事项 ${t.taskCode}`,
+          item
+            ? `Field ${f.id} maps to ${t.field}, which the form of ${item.name} lacks`
+            : `Field ${f.id} maps to ${t.taskCode}, which is not a member`,
         );
+        break;
+      }
     }
   for (const [i, mat] of b.materials.entries())
     for (const s of mat.satisfies) {
-      const target = items.get(s.taskCode)?.materials.find((x) => x.name === s.material);
-      if (!target)
-        throw bad(
+      const item = items.get(s.taskCode);
+      if (!item && isMember(s.taskCode)) continue; // reported on the member
+      const target = item?.materials.find((x) => x.name === s.material);
+      if (!item || !target) {
+        bad(
           `materials.${i}.satisfies`,
-          `材料 ${mat.name} 映射到不存在的材料`,
-          `${mat.name} maps to an unknown material`,
+          item
+            ? `材料 ${mat.name} 映射到${item.name}不存在的材料 ${s.material}`
+            : `材料 ${mat.name} 映射到不属于本一件事的事项 ${s.taskCode}`,
+          item
+            ? `${mat.name} maps to ${s.material}, which ${item.name} does not list`
+            : `${mat.name} maps to ${s.taskCode}, which is not a member`,
         );
-      if (mat.fulfilment === 'COMMITMENT' && target.fulfilment !== 'COMMITMENT')
-        throw bad(
-          `materials.${i}.fulfilment`,
-          `${target.name}不适用告知承诺`,
-          `${target.name} does not allow a commitment`,
-        );
+        break;
+      }
+      if (mat.fulfilment === 'COMMITMENT' && target.fulfilment !== 'COMMITMENT') {
+        bad(`materials.${i}.fulfilment`, `${target.name}不适用告知承诺`, `${target.name} does not allow a commitment`);
+        break;
+      }
       if (mat.fulfilment === 'RESULT') {
         const member = b.members.find((m) => m.taskCode === s.taskCode)!;
-        if (!mat.producedBy || !(member.dependsOn ?? []).includes(mat.producedBy))
-          throw bad(
+        if (!mat.producedBy || !(member.dependsOn ?? []).includes(mat.producedBy)) {
+          bad(
             `materials.${i}.producedBy`,
             '由其他事项产生的材料，其使用事项须以产生事项为前置',
             'A produced material must come from a prerequisite of the member using it',
           );
+          break;
+        }
       }
     }
   // Every child must be fileable from the one set of materials: a required material of a member needs
   // a bundle material standing for it (the one form replaces the members' forms, so their required
   // fields are not asked: a licence's credit code does not exist before the registration concludes).
   for (const [i, m] of b.members.entries()) {
-    const item = items.get(m.taskCode)!;
-    for (const mat of item.materials)
-      if (
+    const item = items.get(m.taskCode);
+    if (!item) continue;
+    const uncovered = item.materials.find(
+      (mat) =>
         mat.required &&
-        !b.materials.some((x) => x.satisfies.some((t) => t.taskCode === m.taskCode && t.material === mat.name))
-      )
-        throw bad(
-          `members.${i}.taskCode`,
-          `${item.name}的必要材料“${mat.name}”没有对应一套材料中的材料`,
-          `The required material ${mat.name} of ${item.name} is not covered by a bundle material`,
-        );
+        !b.materials.some((x) => x.satisfies.some((t) => t.taskCode === m.taskCode && t.material === mat.name)),
+    );
+    if (uncovered)
+      bad(
+        `members.${i}.taskCode`,
+        `${item.name}的必要材料“${uncovered.name}”没有对应一套材料中的材料`,
+        `The required material ${uncovered.name} of ${item.name} is not covered by a bundle material`,
+      );
   }
-  return items;
+  return problems;
+}
+
+/** Refuses a definition with a problem: a 400 naming the field of the first one. */
+async function validateDefinition(db: Db, b: BundleInput): Promise<void> {
+  const [first] = await definitionProblems(db, b);
+  if (first) throw badRequest('VALIDATION', first.messageZh, first.messageEn, first.field);
 }
 
 const BUNDLE_CODE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -324,6 +364,11 @@ export interface BundleDefinition extends Bundle {
   updatedAt: string;
   /** Bundle cases filed under it (a definition with cases keeps its code). */
   cases: number;
+  /**
+   * What stands in the way of publishing it (or, for a published bundle, of applying for it) in the
+   * current catalog: e.g. a member item cancelled, or republished without a mapped field.
+   */
+  problems: BundleProblem[];
 }
 
 async function definitionRows(db: Db, code?: string): Promise<BundleDefinition[]> {
@@ -340,7 +385,12 @@ async function definitionRows(db: Db, code?: string): Promise<BundleDefinition[]
     .orderBy('b.code');
   if (code) q = q.where('b.code', '=', code);
   const rows: any[] = await q.execute();
-  return rows.map((r) => ({ ...toBundle(r), updatedAt: iso(r.updated_at)!, cases: Number(r.cases) }));
+  return Promise.all(
+    rows.map(async (r) => {
+      const b = toBundle(r);
+      return { ...b, updatedAt: iso(r.updated_at)!, cases: Number(r.cases), problems: await definitionProblems(db, b) };
+    }),
+  );
 }
 
 /** Every bundle whatever its status, with the whole definition (administration). */
@@ -500,6 +550,8 @@ export async function getBundle(p: Platform, code: string) {
   return {
     ...b,
     leadDepartmentName: lead?.name ?? null,
+    // false when a member item was cancelled after publication: applying is refused (BUNDLE_UNAVAILABLE)
+    available: members.length === b.members.length,
     members,
     formSchema: formSchemaOf(b),
   };
@@ -564,10 +616,18 @@ export async function applyBundle(p: Platform, ctx: Ctx, code: string, input: Bu
   const members = b.members.filter((m) => applies(m, input.answers));
   const spawned = new Set(members.map((m) => m.taskCode));
   const items = new Map<string, CatalogItem>();
-  for (const m of members) {
+  for (const m of b.members) {
     const item = await latestPublishedItem(p.db, m.taskCode);
-    if (!item) throw notFound('Service item', '事项');
-    items.set(m.taskCode, item);
+    // A member cancelled after the bundle was published: the bundle is not available (the guide says
+    // so, the administration sees the problem on the definition), whatever this applicant's answers.
+    if (!item)
+      throw conflict(
+        'BUNDLE_UNAVAILABLE',
+        '本一件事中有事项已停止办理，暂不能申请，请联系牵头部门',
+        'An item of this bundle is no longer offered; the bundle cannot be applied for now',
+        'code',
+      );
+    if (spawned.has(m.taskCode)) items.set(m.taskCode, item);
   }
 
   return withSerialRetry(() =>

@@ -334,7 +334,7 @@ describe(`bundles on ${dbLabel}`, () => {
     // An administrator edits the bundle meanwhile (the licence is now to be uploaded, not produced by
     // the registration): the bundle case keeps the definition it was filed under.
     const original = (await call(admin, 'GET', '/bundles/admin/definitions/KBCYD')).body;
-    const { code: _c, status: _s, updatedAt: _u, cases: _n, ...definition } = original;
+    const { code: _c, status: _s, updatedAt: _u, cases: _n, problems: _p, ...definition } = original;
     const edited = await call(admin, 'PUT', '/bundles/admin/definitions/KBCYD', {
       ...definition,
       materials: definition.materials.map((x: any) =>
@@ -428,6 +428,53 @@ describe(`bundles on ${dbLabel}`, () => {
     expect(after.body.children.every((c: any) => c.state === 'VOIDED')).toBe(true);
     const mine = await call(citizen, 'GET', '/bundles/cases/mine');
     expect(mine.body.items.map((b: any) => b.id)).toContain(id);
+  });
+  // Last in this block: it cancels a seeded item.
+  it('a member item cancelled after publication: the definition shows the problem, publishing and applying are refused', async () => {
+    const kb = (await call(admin, 'GET', '/bundles/admin/definitions/KBCYD')).body;
+    expect(kb.problems).toEqual([]);
+    const food = kb.members.find((m: any) => m.taskCode !== kb.members[0].taskCode && !m.condition).taskCode;
+    const index = kb.members.findIndex((m: any) => m.taskCode === food);
+    const cancelled = await call(admin, 'POST', `/catalog/items/${food}/cancel`);
+    expect(cancelled.status, cancelled.raw).toBe(200);
+
+    const list = await call(admin, 'GET', '/bundles/admin/definitions');
+    const after = list.body.items.find((b: any) => b.code === 'KBCYD');
+    expect(after.status).toBe('published');
+    expect(after.problems).toHaveLength(1);
+    expect(after.problems[0]).toMatchObject({ field: `members.${index}.taskCode` });
+    expect(after.problems[0].messageZh).toContain(food);
+    expect(after.problems[0].messageEn).toContain(food);
+    // Bundles without that item are untouched.
+    for (const b of list.body.items.filter((x: any) => !x.members.some((m: any) => m.taskCode === food)))
+      expect(b.problems, b.code).toEqual([]);
+
+    // The portal says the bundle cannot be applied for, and applying is refused before anything is stored.
+    const guide = await call(null, 'GET', '/bundles/KBCYD');
+    expect(guide.body.available).toBe(false);
+    expect(guide.body.members.map((m: any) => m.taskCode)).not.toContain(food);
+    const casesBefore = (await rt.platform.db.selectFrom('bundle_cases').select('id').execute()).length;
+    const r = await call(citizen, 'POST', '/bundles/KBCYD/apply', {
+      answers: { publicPlace: false, signboard: false },
+      formData: FORM,
+      materials: await materials(false, false),
+    });
+    expect(r.status, r.raw).toBe(409);
+    expect(r.body).toMatchObject({ code: 'BUNDLE_UNAVAILABLE', field: 'code' });
+    expect((await rt.platform.db.selectFrom('bundle_cases').select('id').execute()).length).toBe(casesBefore);
+    expect((await call(null, 'GET', '/bundles/XSECS')).body.available).toBe(true);
+
+    // The withdrawn XCYKY has the item too: it cannot be published again, nor saved unchanged.
+    const xc = (await call(admin, 'GET', '/bundles/admin/definitions/XCYKY')).body;
+    expect(xc.problems.map((p: any) => p.field)).toEqual(['members.1.taskCode']);
+    const pub = await call(admin, 'POST', '/bundles/admin/definitions/XCYKY/publish');
+    expect(pub.status, pub.raw).toBe(400);
+    expect(pub.body).toMatchObject({ code: 'VALIDATION', field: 'members.1.taskCode' });
+    expect((await call(admin, 'GET', '/bundles/admin/definitions/XCYKY')).body.status).toBe('withdrawn');
+    const { code: _c, status: _s, updatedAt: _u, cases: _n, problems: _p, ...body } = xc;
+    const saved = await call(admin, 'PUT', '/bundles/admin/definitions/XCYKY', body);
+    expect(saved.status, saved.raw).toBe(400);
+    expect(saved.body.field).toBe('members.1.taskCode');
   });
 });
 

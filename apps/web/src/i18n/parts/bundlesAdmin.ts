@@ -20,6 +20,10 @@ export const zh = {
   'bundlesAdmin.withdrawn': '已下线，门户不再显示，已申办的办件照常办理',
   'bundlesAdmin.withdrawConfirm': '下线后群众无法再申办该一件事，已申办的办件不受影响。确定下线？',
   'bundlesAdmin.empty': '还没有一件事',
+  'bundlesAdmin.problems': '{n} 个问题',
+  'bundlesAdmin.problemsPublished':
+    '目录已变化，该一件事暂不能申请（如成员事项已取消）。请修正下列问题后保存，或先下线：',
+  'bundlesAdmin.problemsDraft': '目录已变化，修正下列问题后才能发布：',
   // editor
   'bundlesAdmin.back': '返回一件事列表',
   'bundlesAdmin.newTitle': '新建一件事',
@@ -108,6 +112,10 @@ export const en: typeof zh = {
   'bundlesAdmin.withdrawConfirm':
     'Once withdrawn, nobody can apply for it; applications already filed are not affected. Withdraw?',
   'bundlesAdmin.empty': 'No life events yet',
+  'bundlesAdmin.problems': '{n} problem(s)',
+  'bundlesAdmin.problemsPublished':
+    'The catalog has changed and this event cannot be applied for now (e.g. a member item was cancelled). Fix the problems below and save, or withdraw it:',
+  'bundlesAdmin.problemsDraft': 'The catalog has changed; fix the problems below before publishing:',
   'bundlesAdmin.back': 'Back to the life events',
   'bundlesAdmin.newTitle': 'New life event',
   'bundlesAdmin.editTitle': 'Edit life event: {name}',

@@ -25,7 +25,7 @@ import {
   Switch,
   Typography,
 } from 'antd';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
@@ -239,6 +239,23 @@ export default function BundleEditorPage() {
       });
     } else if (def.data) form.setFieldsValue(valuesOf(def.data));
   }, [isNew, def.data, form]);
+  // The catalog may have changed under a saved bundle (a member cancelled): mark the fields at fault,
+  // once per loaded definition and language, when its list rows are mounted (errors set on a field
+  // not yet rendered are lost).
+  const marked = useRef('');
+  const loadedRows = Form.useWatch('members', form)?.length ?? 0;
+  useEffect(() => {
+    const d = def.data;
+    const key = `${def.dataUpdatedAt}:${lang}`;
+    if (!d || marked.current === key || loadedRows !== d.members.length) return;
+    marked.current = key;
+    form.setFields(
+      d.problems.map((p) => ({
+        name: fieldName(p.field) as never,
+        errors: [lang === 'en' ? p.messageEn : p.messageZh],
+      })),
+    );
+  }, [def.data, def.dataUpdatedAt, form, lang, loadedRows]);
 
   // The guides of the chosen members: their form fields and materials feed the mapping selects.
   const members = Form.useWatch('members', form) ?? [];
@@ -323,6 +340,21 @@ export default function BundleEditorPage() {
             <Typography.Text type="secondary">{t('bundlesAdmin.casesNote', { n: d.cases })}</Typography.Text>
           )}
         </Space>
+      )}
+      {d && d.problems.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t(d.status === 'published' ? 'bundlesAdmin.problemsPublished' : 'bundlesAdmin.problemsDraft')}
+          description={
+            <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+              {d.problems.map((p) => (
+                <li key={`${p.field}:${p.messageEn}`}>{lang === 'en' ? p.messageEn : p.messageZh}</li>
+              ))}
+            </ul>
+          }
+        />
       )}
       <Form
         form={form}

@@ -1,6 +1,8 @@
 /** /admin/bundles — the bundle (一件事) definitions, whatever their status, with publish and withdraw. */
+
+import { WarningOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App as AntApp, Button, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api.ts';
@@ -27,6 +29,33 @@ export interface BundleDefinition {
   status: BundleStatus;
   updatedAt: string;
   cases: number;
+  /** What stands in the way of publishing or applying in the current catalog (e.g. a member cancelled). */
+  problems: BundleProblem[];
+}
+
+export interface BundleProblem {
+  field: string;
+  messageZh: string;
+  messageEn: string;
+}
+
+/** A definition's problems as a warning tag whose tooltip (and accessible name) lists them. */
+export function ProblemsTag({ problems }: { problems: BundleProblem[] }) {
+  const { t, lang } = usePrefs();
+  if (!problems.length) return null;
+  const text = problems.map((p) => (lang === 'en' ? p.messageEn : p.messageZh)).join('; ');
+  return (
+    <Tooltip title={text}>
+      <Tag
+        color="red"
+        icon={<WarningOutlined />}
+        aria-label={`${t('bundlesAdmin.problems', { n: problems.length })}: ${text}`}
+        tabIndex={0}
+      >
+        {t('bundlesAdmin.problems', { n: problems.length })}
+      </Tag>
+    </Tooltip>
+  );
 }
 
 export const definitionsKey = ['bundles', 'admin', 'definitions'] as const;
@@ -119,7 +148,12 @@ export default function BundlesAdminPage() {
           {
             title: t('bundlesAdmin.status'),
             dataIndex: 'status',
-            render: (s: BundleStatus) => <BundleStatusTag status={s} />,
+            render: (s: BundleStatus, d) => (
+              <Space size={4} wrap>
+                <BundleStatusTag status={s} />
+                <ProblemsTag problems={d.problems} />
+              </Space>
+            ),
           },
           { title: t('bundlesAdmin.memberCount'), key: 'members', render: (_, d) => d.members.length },
           { title: t('bundlesAdmin.jointDeadline'), dataIndex: 'jointDeadlineDays' },

@@ -67,7 +67,8 @@ export default function BundleGuidePage() {
     );
   const g = guide.data;
   const account = me.data?.account;
-  const canApply = !!account && account.type !== 'staff' && (g.applicantTypes as string[]).includes(account.type);
+  const canApply =
+    g.available && !!account && account.type !== 'staff' && (g.applicantTypes as string[]).includes(account.type);
   const sep = lang === 'en' ? ', ' : '、';
   const deptCount = new Set(g.members.map((m) => m.departmentName)).size;
 
@@ -108,7 +109,9 @@ export default function BundleGuidePage() {
             <Card title={<h3 className="yw-card-title">{t('bundles.materialsTitle')}</h3>}>
               <MaterialsTable guide={g} />
             </Card>
-            {me.isPending ? null : !account ? (
+            {!g.available ? (
+              <Alert type="warning" showIcon message={t('bundles.unavailable')} />
+            ) : me.isPending ? null : !account ? (
               <Button
                 type="primary"
                 size="large"

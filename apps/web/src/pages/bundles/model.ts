@@ -64,6 +64,8 @@ export interface BundleGuide {
   form: BundleField[];
   materials: BundleMaterial[];
   jointDeadlineDays: number;
+  /** false when a member item was cancelled after publication: applying is refused. */
+  available: boolean;
   formSchema: { type: 'object'; required: string[]; properties: Record<string, { type: string; title: string }> };
 }
 
