@@ -58,7 +58,6 @@ export interface DbHandle {
   dumpDataDir?(): Promise<Blob>;
 }
 
-/** Opens PGlite under `dataDir` (or in memory when dataDir is null), or PostgreSQL at `databaseUrl`. */
 /**
  * Opens PostgreSQL (`databaseUrl`) or an embedded PGlite (in `dataDir`, or in memory when null).
  * `template` (PGlite only) starts the database from a data-directory tarball made by `dumpDataDir`,
