@@ -372,7 +372,11 @@ const CLAIM_Q = '是否申领失业保险金？';
 async function pick(page: Page, id: string, text: string, typed = text) {
   const input = page.locator(`#${id}`);
   await input.fill(typed);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: text }).waitFor();
+  // this select's own dropdown (its list has the id the input's aria-controls names): the previous
+  // select's may still be closing
+  await page
+    .locator(`.ant-select-dropdown:visible:has(#${id}_list) .ant-select-item-option-active`, { hasText: text })
+    .waitFor();
   await input.press('Enter');
   await page
     .locator(`.ant-select:has(#${id})`)

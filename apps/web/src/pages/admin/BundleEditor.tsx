@@ -239,15 +239,21 @@ export default function BundleEditorPage() {
       });
     } else if (def.data) form.setFieldsValue(valuesOf(def.data));
   }, [isNew, def.data, form]);
+
+  // The guides of the chosen members: their form fields and materials feed the mapping selects.
+  const members = Form.useWatch('members', form) ?? [];
+  const scenarios = Form.useWatch('scenarios', form) ?? [];
+  const formFields = Form.useWatch('form', form) ?? [];
+  const materials = Form.useWatch('materials', form) ?? [];
+
   // The catalog may have changed under a saved bundle (a member cancelled): mark the fields at fault,
   // once per loaded definition and language, when its list rows are mounted (errors set on a field
   // not yet rendered are lost).
   const marked = useRef('');
-  const loadedRows = Form.useWatch('members', form)?.length ?? 0;
   useEffect(() => {
     const d = def.data;
     const key = `${def.dataUpdatedAt}:${lang}`;
-    if (!d || marked.current === key || loadedRows !== d.members.length) return;
+    if (!d || marked.current === key || members.length !== d.members.length) return;
     marked.current = key;
     form.setFields(
       d.problems.map((p) => ({
@@ -255,13 +261,8 @@ export default function BundleEditorPage() {
         errors: [lang === 'en' ? p.messageEn : p.messageZh],
       })),
     );
-  }, [def.data, def.dataUpdatedAt, form, lang, loadedRows]);
+  }, [def.data, def.dataUpdatedAt, form, lang, members.length]);
 
-  // The guides of the chosen members: their form fields and materials feed the mapping selects.
-  const members = Form.useWatch('members', form) ?? [];
-  const scenarios = Form.useWatch('scenarios', form) ?? [];
-  const formFields = Form.useWatch('form', form) ?? [];
-  const materials = Form.useWatch('materials', form) ?? [];
   const memberCodes = [...new Set(members.map((m) => m?.taskCode).filter((c): c is string => !!c))];
   const guides = useQueries({
     queries: memberCodes.map((c) => ({
