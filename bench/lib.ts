@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Db } from '@yiwang/platform';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { adminQuery, databaseUrl, uniqueDbName } from '../tests/pg-admin.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,16 +64,6 @@ export function settlerFor(db: Db): () => Promise<void> {
   };
 }
 
-async function adminQuery(pgUrl: string, text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 /**
  * Runs `run` against a database `yw_bench_<name>_<random>` created on `pgUrl` and dropped after;
  * answers `{ skipped }` (and says so) when the server cannot be reached.
@@ -90,12 +80,10 @@ export async function onThrowAwayPostgres<T>(
     console.log(`\n== PostgreSQL: SKIPPED — ${why}`);
     return { database: 'PostgreSQL', skipped: why };
   }
-  const dbName = `yw_bench_${name}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const dbName = uniqueDbName(`yw_bench_${name}`);
   await adminQuery(pgUrl, `create database ${dbName}`);
   try {
-    const u = new URL(pgUrl);
-    u.pathname = `/${dbName}`;
-    return await run(u.toString());
+    return await run(databaseUrl(pgUrl, dbName));
   } finally {
     await sleep(100);
     await adminQuery(pgUrl, `drop database if exists ${dbName} with (force)`);

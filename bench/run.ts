@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { adminQuery, databaseUrl, uniqueDbName } from '../tests/pg-admin.ts';
 import { generateGrids, LATTICE, pointsInsideLattice } from './generate.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -336,16 +337,6 @@ async function postgresReachable(): Promise<string | null> {
   }
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
 // ---------- report ----------
 
 function machine() {
@@ -438,14 +429,12 @@ async function main() {
       console.log(`\n== PostgreSQL: SKIPPED — not reachable at ${PG_URL} (${unreachable})`);
       results.push({ database: 'PostgreSQL', skipped: `not reachable at ${PG_URL} (${unreachable})` });
     } else {
-      const dbName = `yw_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      await adminQuery(`create database ${dbName}`);
+      const dbName = uniqueDbName('yw_bench');
+      await adminQuery(PG_URL, `create database ${dbName}`);
       try {
-        const u = new URL(PG_URL);
-        u.pathname = `/${dbName}`;
-        results.push(await benchDatabase('PostgreSQL', u.toString(), baselinePort));
+        results.push(await benchDatabase('PostgreSQL', databaseUrl(PG_URL, dbName), baselinePort));
       } finally {
-        await adminQuery(`drop database if exists ${dbName} with (force)`);
+        await adminQuery(PG_URL, `drop database if exists ${dbName} with (force)`);
       }
     }
   } finally {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '@yiwang/platform';
 import { allMigrations } from '@yiwang/server';
-import pg from 'pg';
+import { adminQuery, databaseUrl, uniqueDbName } from './pg-admin.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.YW_TEST_TEMPLATE === 'off') return async () => {};
@@ -35,25 +35,14 @@ export default async function setup(): Promise<() => Promise<void>> {
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  const name = `yw_tpl_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: u.toString(), dataDir: null });
+  const name = uniqueDbName('yw_tpl');
+  await adminQuery(url, `create database ${name}`);
+  const handle = await openDatabase({ databaseUrl: databaseUrl(url, name), dataDir: null });
   await migrate(handle.db, allMigrations);
   await handle.close();
   process.env.YW_TEST_PG_TEMPLATE = name;
   console.log(`test template: migrated PostgreSQL database ${name} in ${Date.now() - t0} ms`);
   return async () => {
-    await admin(`drop database if exists ${name} with (force)`);
+    await adminQuery(url, `drop database if exists ${name} with (force)`);
   };
 }

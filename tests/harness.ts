@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DbHandle, loadConfig, openDatabase } from '@yiwang/platform';
 import { buildRuntime, type Runtime } from '@yiwang/server';
-import pg from 'pg';
+import { adminQuery, databaseUrl, uniqueDbName } from './pg-admin.ts';
 
 export interface TestRuntime extends Runtime {
   dbName: string | null;
@@ -32,25 +32,11 @@ async function throwAwayDatabase(): Promise<{ handle: DbHandle; dbName: string |
     const handle = await openPgliteForTest();
     return { handle, dbName: null, drop: async () => {} };
   }
-  const dbName = `yw_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const dbName = uniqueDbName('yw_test');
   const template = process.env.YW_TEST_PG_TEMPLATE;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${dbName}${template ? ` template ${template}` : ''}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${dbName}`;
-  const handle = await openDatabase({ databaseUrl: u.toString(), dataDir: null });
-  return {
-    handle,
-    dbName,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${dbName} with (force)`);
-      await c.end();
-    },
-  };
+  await adminQuery(url, `create database ${dbName}${template ? ` template ${template}` : ''}`);
+  const handle = await openDatabase({ databaseUrl: databaseUrl(url, dbName), dataDir: null });
+  return { handle, dbName, drop: () => adminQuery(url, `drop database if exists ${dbName} with (force)`) };
 }
 
 export async function startTestRuntime(

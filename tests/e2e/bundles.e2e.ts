@@ -531,7 +531,7 @@ describe('browser journeys: bundle administration', () => {
     await warning.getByText(`${guide.members[1].taskCode} 不存在或未发布`).waitFor();
     await page.locator('.ant-form-item-has-error #bundle_members_1_taskCode').waitFor();
     await page.goto(`${j.base}/bundles/${CODE}`);
-    await page.getByText('本一件事中有事项已停止办理，暂不能在线申请').waitFor();
+    await page.getByText('本一件事中的事项已变更或停止办理，暂不能在线申请').waitFor();
 
     // withdraw it from the list (asks first)
     await page.goto(`${j.base}/admin/bundles`);

@@ -125,11 +125,15 @@ export interface BundleProblem {
 /**
  * Checks a definition against the catalog: members exist and are published, mappings name real
  * fields and materials, every child can be filed. Returns every problem found (a member that is
- * missing is not checked further); an empty list means the definition can be saved and published.
- * It runs on save and publication, and on every read by the administration, because a member item
- * can be cancelled or republished with other fields after the bundle was saved.
+ * missing is not checked further), and the published members it read. No problem means the
+ * definition can be saved, published and applied for. It runs on save, publication, every read of
+ * the guide or by the administration and every application, because a member item can be cancelled
+ * or republished with other fields after the bundle was saved.
  */
-export async function definitionProblems(db: Db, b: BundleInput): Promise<BundleProblem[]> {
+async function checkDefinition(
+  db: Db,
+  b: BundleInput,
+): Promise<{ problems: BundleProblem[]; items: Map<string, CatalogItem> }> {
   const problems: BundleProblem[] = [];
   const bad = (field: string, messageZh: string, messageEn: string) => {
     problems.push({ field, messageZh, messageEn });
@@ -216,7 +220,12 @@ export async function definitionProblems(db: Db, b: BundleInput): Promise<Bundle
         `The required material ${uncovered.name} of ${item.name} is not covered by a bundle material`,
       );
   }
-  return problems;
+  return { problems, items };
+}
+
+/** What is wrong with a definition against the current catalog (empty: nothing). */
+export async function definitionProblems(db: Db, b: BundleInput): Promise<BundleProblem[]> {
+  return (await checkDefinition(db, b)).problems;
 }
 
 /** Refuses a definition with a problem: a 400 naming the field of the first one. */
@@ -534,9 +543,10 @@ export async function listBundles(p: Platform) {
 /** The whole guide of a bundle: scenarios, members with conditions and prerequisites, the one form, the one set of materials. */
 export async function getBundle(p: Platform, code: string) {
   const b = await loadBundle(p.db, code);
+  const { problems, items } = await checkDefinition(p.db, b);
   const members = [];
   for (const m of b.members) {
-    const item = await latestPublishedItem(p.db, m.taskCode);
+    const item = items.get(m.taskCode);
     if (!item) continue;
     members.push({
       ...m,
@@ -550,8 +560,8 @@ export async function getBundle(p: Platform, code: string) {
   return {
     ...b,
     leadDepartmentName: lead?.name ?? null,
-    // false when a member item was cancelled after publication: applying is refused (BUNDLE_UNAVAILABLE)
-    available: members.length === b.members.length,
+    // false when the catalog changed under it (a member cancelled): applying is refused (BUNDLE_UNAVAILABLE)
+    available: problems.length === 0,
     members,
     formSchema: formSchemaOf(b),
   };
@@ -615,20 +625,17 @@ export async function applyBundle(p: Platform, ctx: Ctx, code: string, input: Bu
 
   const members = b.members.filter((m) => applies(m, input.answers));
   const spawned = new Set(members.map((m) => m.taskCode));
-  const items = new Map<string, CatalogItem>();
-  for (const m of b.members) {
-    const item = await latestPublishedItem(p.db, m.taskCode);
-    // A member cancelled after the bundle was published: the bundle is not available (the guide says
-    // so, the administration sees the problem on the definition), whatever this applicant's answers.
-    if (!item)
-      throw conflict(
-        'BUNDLE_UNAVAILABLE',
-        '本一件事中有事项已停止办理，暂不能申请，请联系牵头部门',
-        'An item of this bundle is no longer offered; the bundle cannot be applied for now',
-        'code',
-      );
-    if (spawned.has(m.taskCode)) items.set(m.taskCode, item);
-  }
+  // The catalog changed under the published bundle (a member cancelled, or republished so that a
+  // child could not be filed): not available (the guide says so, the administration sees the
+  // problems on the definition), whatever this applicant's answers.
+  const { problems, items } = await checkDefinition(p.db, b);
+  if (problems.length)
+    throw conflict(
+      'BUNDLE_UNAVAILABLE',
+      '本一件事中的事项已变更或停止办理，暂不能申请，请联系牵头部门',
+      'An item of this bundle has changed or is no longer offered; the bundle cannot be applied for now',
+      'code',
+    );
 
   return withSerialRetry(() =>
     p.db.transaction().execute(async (tx) => {

@@ -41,7 +41,8 @@ export const zh = {
   'bundles.member.applies': '办理',
   'bundles.member.notApplies': '不涉及',
   'bundles.notForType': '该一件事不面向您的账户类型办理。',
-  'bundles.unavailable': '本一件事中有事项已停止办理，暂不能在线申请。请联系牵头部门，或分别办理其中仍在办理的事项。',
+  'bundles.unavailable':
+    '本一件事中的事项已变更或停止办理，暂不能在线申请。请联系牵头部门，或分别办理其中仍在办理的事项。',
   // application
   'bundles.scenario.title': '情形引导',
   'bundles.scenario.intro': '请根据实际情况回答以下问题，系统将据此确定需要办理的事项和需要提交的材料。',
@@ -132,7 +133,7 @@ export const en: typeof zh = {
   'bundles.member.notApplies': 'Not needed',
   'bundles.notForType': 'This one-stop event is not offered to your kind of account.',
   'bundles.unavailable':
-    'An item of this one-stop event is no longer offered, so it cannot be applied for online for now. Contact the lead department, or apply for the items still offered one by one.',
+    'An item of this one-stop event has changed or is no longer offered, so it cannot be applied for online for now. Contact the lead department, or apply for the items still offered one by one.',
   'bundles.scenario.title': 'Your situation',
   'bundles.scenario.intro':
     'Answer these questions: they decide which items you apply for and which materials are needed.',
