@@ -252,29 +252,46 @@ function cellValue(v: ExcelJS.CellValue): unknown {
 }
 
 async function* readXlsx(cfg: FileConfig, content: Buffer, plan: ReadPlan): AsyncGenerator<SourceRecord[]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(content as any);
-  const ws = cfg.sheet ? wb.getWorksheet(cfg.sheet) : wb.worksheets[0];
-  if (!ws) throw new Error('the workbook has no such sheet');
-  const header: string[] = [];
-  ws.getRow(1).eachCell((c, col) => {
-    header[col - 1] = String(cellValue(c.value) ?? '').trim();
+  // Read as a stream (exceljs WorkbookReader), a batch at a time, like CSV: the parsed workbook is
+  // never held whole. Worksheets stored before the shared strings (as Excel writes them) are
+  // spooled to a temporary file by exceljs and parsed after; memory stays one batch of rows.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // number formats, so date cells come back as dates
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   });
-  let batch: SourceRecord[] = [];
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    if (!row.hasValues) continue;
-    const record: Record<string, unknown> = {};
-    header.forEach((h, k) => {
-      record[h] = cellValue(row.getCell(k + 1).value);
-    });
-    batch.push({ rowNo: r, record });
-    if (batch.length >= plan.batch) {
-      yield batch;
-      batch = [];
+  let seen = false;
+  for await (const ws of reader) {
+    // The first sheet, or the one named in the connector.
+    if (seen || (cfg.sheet && (ws as unknown as { name: string }).name !== cfg.sheet)) continue;
+    seen = true;
+    let header: string[] | null = null;
+    let batch: SourceRecord[] = [];
+    for await (const row of ws) {
+      if (!row.hasValues) continue;
+      if (!header) {
+        const h: string[] = [];
+        row.eachCell((c, col) => {
+          h[col - 1] = String(cellValue(c.value) ?? '').trim();
+        });
+        header = Array.from(h, (x) => x ?? '');
+        continue;
+      }
+      const record: Record<string, unknown> = {};
+      header.forEach((h, k) => {
+        record[h] = cellValue(row.getCell(k + 1).value);
+      });
+      batch.push({ rowNo: row.number, record });
+      if (batch.length >= plan.batch) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length) yield batch;
   }
-  if (batch.length) yield batch;
+  if (!seen) throw new Error('the workbook has no such sheet');
 }
 
 export function readSource(

@@ -596,6 +596,69 @@ describe('file and HTTP sources', () => {
     expect(await rows(res.id)).toHaveLength(MANY - 2);
   });
 
+  it('reads an XLSX upload as a stream: the named sheet after another, several batches, gaps, dates, and the row of every rejected row', async () => {
+    const res = await newResource();
+    const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+      name: '人口 XLSX（多批）',
+      kind: 'file',
+      config: { format: 'xlsx', sheet: '人口' },
+      syncMode: 'full',
+    });
+    expect(c.status, c.raw).toBe(201);
+    const ids = manyIds(MANY);
+    const wb = new ExcelJS.Workbook();
+    // A sheet before the data one, as a real export has a cover sheet; it must not be read.
+    const cover = wb.addWorksheet('说明');
+    cover.addRow(['id_number', 'name']);
+    cover.addRow([ids[0], '不应读取']);
+    const ws = wb.addWorksheet('人口');
+    ws.addRow(['id_number', 'name', 'birth_date', 'updated_at']);
+    ids.forEach((sfzh, i) => {
+      // row i + 2 of the sheet; row 601 is left empty, so the rows after it keep their sheet numbers
+      const r = i + 2 >= 601 ? i + 3 : i + 2;
+      ws.getRow(r).values = [
+        i === 900 ? ids[4] : sfzh, // a duplicate key at sheet row 903
+        { richText: [{ text: '居民' }, { text: String(i) }] },
+        new Date(Date.UTC(1990, 0, 1)),
+        '2026-11-01 08:00:00',
+      ];
+    });
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const up = await t.call(police.token, 'POST', `/connectors/${c.body.id}/upload`, {
+      filename: 'many.xlsx',
+      contentBase64: xlsx.toString('base64'),
+    });
+    expect(up.body, up.raw).toMatchObject({
+      status: 'succeeded',
+      rowsRead: MANY,
+      rowsWritten: MANY - 1,
+      rowsRejected: 1,
+    });
+    expect(up.body.rejections.map((r: any) => [r.row, r.reason])).toEqual([[903, 'DUPLICATE_KEY']]);
+    const stored = await rows(res.id);
+    expect(stored).toHaveLength(MANY - 1);
+    const { fromStored } = await import('../src/rows.ts');
+    const key = t.rt.platform.config.secretKey;
+    const last = stored.map((r: any) => fromStored(key, r)).find((v: any) => v.id_number === ids[MANY - 1]);
+    expect(last).toMatchObject({ name: `居民${MANY - 1}`, birth_date: '1990-01-01' });
+
+    // A sheet the workbook does not have fails the run with the reason, and keeps the rows.
+    const other = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
+      name: '人口 XLSX（错表）',
+      kind: 'file',
+      config: { format: 'xlsx', sheet: '不存在' },
+      syncMode: 'full',
+    });
+    expect(other.status, other.raw).toBe(201);
+    const bad = await t.call(police.token, 'POST', `/connectors/${other.body.id}/upload`, {
+      filename: 'many.xlsx',
+      contentBase64: xlsx.toString('base64'),
+    });
+    expect(bad.body).toMatchObject({ status: 'failed' });
+    expect(bad.body.error).toContain('no such sheet');
+    expect(await rows(res.id)).toHaveLength(MANY - 1);
+  });
+
   it('syncs a CSV upload with line numbers for rejected rows, then an XLSX upload', async () => {
     const res = await newResource();
     const c = await t.call(police.token, 'POST', `/resources/${res.id}/connectors`, {
