@@ -429,6 +429,53 @@ describe(`bundles on ${dbLabel}`, () => {
     const mine = await call(citizen, 'GET', '/bundles/cases/mine');
     expect(mine.body.items.map((b: any) => b.id)).toContain(id);
   });
+  it('a member item republished without a field the bundle maps: the problem names the mapping until the field is back', async () => {
+    const def = (await call(admin, 'GET', '/bundles/admin/definitions/XSECS')).body;
+    expect(def.problems).toEqual([]);
+    const i = def.form.findIndex((f: any) => f.mapsTo.length > 0);
+    const { taskCode, field } = def.form[i].mapsTo[0];
+    const item = (await call(null, 'GET', `/catalog/items/${taskCode}`)).body;
+    const {
+      id: _i,
+      taskVersion: _v,
+      departmentName: _dn,
+      regionCode: _r,
+      status: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      taskTypeName: _t,
+      statutoryUnitName: _su,
+      promisedUnitName: _pu,
+      ...input
+    } = item;
+    const { [field]: _dropped, ...properties } = input.formSchema.properties;
+    const without = {
+      ...input,
+      formSchema: {
+        ...input.formSchema,
+        properties,
+        required: (input.formSchema.required ?? []).filter((r: string) => r !== field),
+      },
+    };
+    const r1 = await call(admin, 'PUT', `/catalog/items/${taskCode}`, without);
+    expect(r1.status, r1.raw).toBe(200);
+    const after = (await call(admin, 'GET', '/bundles/admin/definitions/XSECS')).body;
+    expect(after.problems.map((p: any) => p.field)).toEqual([`form.${i}.mapsTo`]);
+    expect(after.problems[0].messageZh).toContain(field);
+    expect(after.problems[0].messageEn).toContain(field);
+    expect((await call(null, 'GET', '/bundles/XSECS')).body.available).toBe(false);
+    // Saving it unchanged is refused on the same field.
+    const { code: _code, status: _st, updatedAt: _up, cases: _n, problems: _p, ...body } = after;
+    const saved = await call(admin, 'PUT', '/bundles/admin/definitions/XSECS', body);
+    expect(saved.status, saved.raw).toBe(400);
+    expect(saved.body.field).toBe(`form.${i}.mapsTo`);
+
+    // The item's next version has the field again: the bundle is whole without being touched.
+    const r2 = await call(admin, 'PUT', `/catalog/items/${taskCode}`, input);
+    expect(r2.status, r2.raw).toBe(200);
+    expect((await call(admin, 'GET', '/bundles/admin/definitions/XSECS')).body.problems).toEqual([]);
+    expect((await call(null, 'GET', '/bundles/XSECS')).body.available).toBe(true);
+  });
   // Last in this block: it cancels a seeded item.
   it('a member item cancelled after publication: the definition shows the problem, publishing and applying are refused', async () => {
     const kb = (await call(admin, 'GET', '/bundles/admin/definitions/KBCYD')).body;
