@@ -100,13 +100,23 @@ describe('browser journeys: catalog administration', () => {
     await dialog.getByText('户籍地区划代码（residence_division）').waitFor();
     await dialog.getByText('位于行政区划内').waitFor();
     expect(await dialog.locator('#sharedSource_value').inputValue()).toBe('440600');
+    // the source is checked against 民政局's standing grant, as applying checks it
+    await dialog.getByText('可用：申请时将按下列设置代申请人查询').waitFor();
+    await dialog.getByText(/本部门持有该资源的常设授权（至 \d{4}-12-31）/).waitFor();
 
     // show one more field, narrow the condition to 禅城区; a bad division code is refused in place
     const fields = dialog.locator('#sharedSource_fields');
     await fields.fill('性别');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '性别' }).waitFor();
+    await page
+      .locator('.ant-select-dropdown:visible:has(#sharedSource_fields_list) .ant-select-item-option-active', {
+        hasText: '性别',
+      })
+      .waitFor();
     await fields.press('Enter');
     await fields.press('Escape');
+    // 性别 is outside the grant: the dialog says it will not be fetched
+    await dialog.getByText('可用，但部分设置不会生效').waitFor();
+    await dialog.getByText('数据项“性别”不在授权范围内，不会获取').waitFor();
     await dialog.locator('#sharedSource_value').fill('4406');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.getByText('区划代码应为 6、9 或 12 位数字').waitFor();
@@ -114,6 +124,7 @@ describe('browser journeys: catalog administration', () => {
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('人口基础信息：展示 4 个字段，并按条件证明').waitFor();
+    await page.getByRole('status').getByText('数据项“性别”不在授权范围内，不会获取').waitFor();
 
     await page.getByRole('button', { name: '发布新版本' }).click();
     await page.getByText('已发布第 2 版').waitFor();

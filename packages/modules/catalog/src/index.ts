@@ -15,7 +15,7 @@ export {
 } from './published.ts';
 export { latestPublishedItem, searchItems as searchPublishedItems } from './repository.ts';
 export { buildSearchText } from './search.ts';
-export { getItemVersion } from './service.ts';
+export { getItemVersion, MANAGE as CATALOG_MANAGE } from './service.ts';
 export type {
   AdminItemSummary,
   BasicItem,

@@ -274,10 +274,9 @@ async function activeGrant(p: Platform, request: RequestView, clientId: string |
 export async function standingGrant(
   p: Platform,
   consumerDepartmentId: string,
-  resourceCode: string,
+  resource: Resource,
   db: Db | Tx = p.db,
 ): Promise<Grant | null> {
-  const resource = await requireResource(db, resourceCode);
   const r = await db
     .selectFrom('data_requests')
     .select('id')

@@ -7,12 +7,26 @@
  */
 
 import { type FulfilmentContext, registerFulfilment } from '@yiwang/cases';
-import { type CatalogItem, latestPublishedItem, type Material } from '@yiwang/catalog';
+import { CATALOG_MANAGE, type CatalogItem, latestPublishedItem, type Material } from '@yiwang/catalog';
 import { accountHolder } from '@yiwang/identity';
-import { badRequest, type Ctx, type Db, notFound, type Platform, requireSignedIn, type Tx } from '@yiwang/platform';
+import { getDepartment } from '@yiwang/org';
+import {
+  authorize,
+  badRequest,
+  type Ctx,
+  can,
+  type Db,
+  dayOf,
+  notFound,
+  type Platform,
+  requireSignedIn,
+  type Tx,
+} from '@yiwang/platform';
 import { sql } from 'kysely';
-import { listLevels } from './catalog.ts';
+import { listLevels, loadResource, MANAGE } from './catalog.ts';
 import * as gw from './gateway.ts';
+import { REQUEST, type RequestView } from './sharing.ts';
+import type { Level, Resource } from './types.ts';
 
 export interface DataSource {
   resourceCode: string;
@@ -51,6 +65,198 @@ function sourceOf(m: Material): DataSource {
   return s;
 }
 
+/** Something about a SHARED_DATA source that stops it (`blocking`) or limits what it fetches. */
+export interface SourceProblem {
+  /** Path inside the material's `source`: `resourceCode`, `fields.N`, `predicate.field`, `prefill.<formField>`. */
+  field: string;
+  code: string;
+  blocking: boolean;
+  messageZh: string;
+  messageEn: string;
+}
+
+/** What a source asks under a standing grant: the fields fetched, the form fields pre-filled, and its problems. */
+export interface SourcePlan {
+  fields: string[];
+  /** [formField, dataField]: pre-filled only from fields the grant sees in clear. */
+  prefill: [string, string][];
+  problems: SourceProblem[];
+}
+
+/**
+ * The one check of a source against the resource and the department's standing grant (`grant` null:
+ * none). Applying uses it (a blocking problem → SHARED_DATA_UNAVAILABLE, upload instead) and so does
+ * the catalog editor (`checkSource`), so what the editor warns about is exactly what applicants meet.
+ */
+export function planSource(
+  source: DataSource,
+  resource: Resource,
+  grant: RequestView | null,
+  levels: Level[],
+): SourcePlan {
+  const problems: SourceProblem[] = [];
+  const add = (field: string, code: string, blocking: boolean, messageZh: string, messageEn: string) =>
+    problems.push({ field, code, blocking, messageZh, messageEn });
+  const def = new Map(resource.fields.map((f) => [f.name, f]));
+  const label = (f: string) => def.get(f)?.label ?? f;
+  const asked = source.fields ?? [];
+  if (resource.status !== 'active')
+    add(
+      'resourceCode',
+      'RESOURCE_RETIRED',
+      true,
+      `数据资源“${resource.name}”已停用`,
+      `The data resource "${resource.name}" is retired`,
+    );
+  if (!grant)
+    add(
+      'resourceCode',
+      'NO_STANDING_GRANT',
+      true,
+      `事项所属部门没有“${resource.name}”的有效共享授权，申请人只能上传材料`,
+      `The item's department holds no current grant on "${resource.name}"; applicants will have to upload the material`,
+    );
+  const granted = new Set(grant?.grantedFields ?? []);
+  const rows = grant?.mode === 'rows';
+  asked.forEach((f, i) => {
+    if (!def.has(f))
+      add(`fields.${i}`, 'FIELD_UNKNOWN', false, `数据资源没有数据项“${f}”`, `The resource has no field "${f}"`);
+    else if (grant && !granted.has(f))
+      add(
+        `fields.${i}`,
+        'FIELD_NOT_GRANTED',
+        false,
+        `数据项“${label(f)}”不在授权范围内，不会获取`,
+        `"${label(f)}" is not granted and will not be fetched`,
+      );
+  });
+  const fields = rows ? asked.filter((f) => granted.has(f)) : [];
+  if (grant && !rows && asked.length)
+    add(
+      'fields',
+      'PREDICATE_ONLY',
+      !source.predicate,
+      '该授权仅可核验（可用不可见），不会返回数据项',
+      'The grant answers checks only; no field will be fetched',
+    );
+  if (source.predicate) {
+    const f = source.predicate.field;
+    if (!def.has(f))
+      add('predicate.field', 'FIELD_UNKNOWN', true, `数据资源没有数据项“${f}”`, `The resource has no field "${f}"`);
+    else if (grant && !granted.has(f))
+      add(
+        'predicate.field',
+        'FIELD_NOT_GRANTED',
+        true,
+        `核验的数据项“${label(f)}”不在授权范围内`,
+        `The checked field "${label(f)}" is not granted`,
+      );
+  } else if (!asked.length)
+    add(
+      'fields',
+      'NOTHING_ASKED',
+      true,
+      '既未设置核验条件，也未选择获取的数据项',
+      'The source neither checks a condition nor fetches any field',
+    );
+  else if (grant && rows && !fields.length)
+    add(
+      'fields',
+      'NOTHING_ASKED',
+      true,
+      '所选数据项均不在授权范围内，材料无法由共享数据证明',
+      'None of the chosen fields is granted, so shared data cannot prove the material',
+    );
+  const clear = (f: string) =>
+    (grant?.grantedClearFields ?? []).includes(f) ||
+    levels.find((l) => l.code === def.get(f)?.level)?.maskAction === 'clear';
+  const prefill: [string, string][] = [];
+  for (const [formField, dataField] of Object.entries(source.prefill ?? {})) {
+    const at = `prefill.${formField}`;
+    if (!asked.includes(dataField))
+      add(
+        at,
+        'PREFILL_NOT_FETCHED',
+        false,
+        `预填来源“${label(dataField)}”不在获取的数据项中`,
+        `"${label(dataField)}" is not among the fetched fields, so it cannot pre-fill`,
+      );
+    else if (!fields.includes(dataField))
+      continue; // already reported: not granted, or checks only
+    else if (!clear(dataField))
+      add(
+        at,
+        'PREFILL_MASKED',
+        false,
+        `授权中“${label(dataField)}”为脱敏值，不会预填`,
+        `"${label(dataField)}" is masked under the grant and will not pre-fill`,
+      );
+    else prefill.push([formField, dataField]);
+  }
+  return { fields, prefill, problems };
+}
+
+async function pendingRequest(db: Db | Tx, departmentId: string, resourceId: string) {
+  return db
+    .selectFrom('data_requests')
+    .select(['id', 'due_day'])
+    .where('resource_id', '=', resourceId)
+    .where('consumer_department_id', '=', departmentId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * The catalog editor's check of a SHARED_DATA source for an item of `departmentId` (no change, no
+ * personal data): the resource, the department's standing grant (or a pending request for one) and
+ * the problems `planSource` finds. Staff who manage the catalog or the data sharing of the department.
+ */
+export async function checkSource(p: Platform, ctx: Ctx, input: { departmentId: string; source: DataSource }) {
+  requireSignedIn(ctx);
+  const dep = await getDepartment(p.db, input.departmentId);
+  if (!dep) throw notFound('Department', '部门');
+  const target = { departmentId: dep.id, regionCode: dep.regionCode };
+  if (!can(ctx.caller, CATALOG_MANAGE, target) && !can(ctx.caller, REQUEST, target) && !can(ctx.caller, MANAGE))
+    authorize(ctx, CATALOG_MANAGE, target);
+  const resource = await loadResource(p.db, input.source.resourceCode);
+  if (!resource)
+    throw badRequest(
+      'RESOURCE_UNKNOWN',
+      `数据目录中没有代码为“${input.source.resourceCode}”的资源`,
+      `No data resource has the code "${input.source.resourceCode}"`,
+      'source.resourceCode',
+    );
+  const grant = await gw.standingGrant(p, dep.id, resource);
+  const plan = planSource(input.source, resource, grant?.request ?? null, await listLevels(p.db));
+  const pending = grant ? undefined : await pendingRequest(p.db, dep.id, resource.id);
+  return {
+    resource: { id: resource.id, code: resource.code, name: resource.name, provider: resource.providerDepartmentName },
+    grant: grant
+      ? {
+          id: grant.request.id,
+          mode: grant.request.mode,
+          periodTo: grant.request.periodTo,
+          grantedFields: grant.request.grantedFields ?? [],
+          grantedClearFields: grant.request.grantedClearFields ?? [],
+        }
+      : null,
+    pending: pending ? { id: pending.id, dueDay: pending.due_day ? dayOf(new Date(pending.due_day)) : null } : null,
+    usable: !plan.problems.some((x) => x.blocking),
+    fields: plan.fields,
+    prefill: Object.fromEntries(plan.prefill),
+    problems: plan.problems,
+  };
+}
+
+const unavailable = (m: Material) =>
+  badRequest(
+    'SHARED_DATA_UNAVAILABLE',
+    `暂不能通过共享数据获取“${m.name}”，请上传材料`,
+    `"${m.name}" cannot be fetched from shared data now; upload it instead`,
+    at(m),
+  );
+
 /** Queries the gateway for the applicant under the item's standing grant (in `tx` when given). */
 export async function fetchForApplicant(
   p: Platform,
@@ -71,14 +277,11 @@ export async function fetchForApplicant(
       'Only a real-name person or enterprise can have data fetched for them',
       at(m),
     );
-  const grant = await gw.standingGrant(p, item.departmentId, source.resourceCode, db);
-  if (!grant)
-    throw badRequest(
-      'SHARED_DATA_UNAVAILABLE',
-      `暂不能通过共享数据获取“${m.name}”，请上传材料`,
-      `"${m.name}" cannot be fetched from shared data now; upload it instead`,
-      at(m),
-    );
+  const resource = await loadResource(db, source.resourceCode);
+  const grant = resource && (await gw.standingGrant(p, item.departmentId, resource, db));
+  if (!grant) throw unavailable(m);
+  const plan = planSource(source, grant.resource, grant.request, await listLevels(db));
+  if (plan.problems.some((x) => x.blocking)) throw unavailable(m);
   const g: gw.Grant = {
     ...grant,
     onBehalfOf: ctx.caller.accountId,
@@ -100,26 +303,17 @@ export async function fetchForApplicant(
       result: a.body.result === true,
     };
   }
-  const granted = grant.request.grantedFields ?? [];
-  const fields = (source.fields ?? []).filter((f) => granted.includes(f));
   let shown: Fetched['shown'] = [];
   const prefill: Record<string, unknown> = {};
-  if (fields.length) {
-    const a = await gw.query(p, ctx, g, { key: holder.code, fields });
+  if (plan.fields.length) {
+    const a = await gw.query(p, ctx, g, { key: holder.code, fields: plan.fields });
     hashes.push(a.hash);
     const row = (a.body.rows as Record<string, unknown>[])[0];
     found = found || !!row;
     if (row) {
-      shown = fields.map((f) => ({ field: f, label: label(f), value: row[f] ?? null }));
-      const levels = await listLevels(db);
-      const clear = (f: string) => {
-        const def = grant.resource.fields.find((x) => x.name === f);
-        const level = levels.find((l) => l.code === def?.level);
-        return (grant.request.grantedClearFields ?? []).includes(f) || level?.maskAction === 'clear';
-      };
-      for (const [formField, dataField] of Object.entries(source.prefill ?? {}))
-        if (fields.includes(dataField) && clear(dataField) && row[dataField] != null)
-          prefill[formField] = row[dataField];
+      shown = plan.fields.map((f) => ({ field: f, label: label(f), value: row[f] ?? null }));
+      for (const [formField, dataField] of plan.prefill)
+        if (row[dataField] != null) prefill[formField] = row[dataField];
     }
   }
   return {

@@ -347,6 +347,35 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     },
     (req) => noProof.preview(platform, requestCtx(req), req.body),
   );
+  app.post(
+    '/no-proof/check',
+    {
+      schema: {
+        tags,
+        summary:
+          "Check a SHARED_DATA source against the item department's standing grant (catalog editor; changes nothing)",
+        body: Type.Object(
+          {
+            departmentId: Type.String({ minLength: 1, maxLength: 64 }),
+            source: Type.Object({
+              resourceCode: Type.String({ minLength: 1, maxLength: 64 }),
+              fields: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 63 }), { maxItems: 200 })),
+              predicate: Type.Optional(
+                Type.Object({
+                  field: Type.String({ minLength: 1, maxLength: 63 }),
+                  op: Type.Union(gw.PREDICATE_OPS.map((o) => Type.Literal(o))),
+                  value: Type.Optional(Type.Unknown()),
+                }),
+              ),
+              prefill: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 63 }))),
+            }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => noProof.checkSource(platform, requestCtx(req), req.body),
+  );
   app.get(
     '/no-proof/savings',
     { schema: { tags, summary: 'Materials and visits saved per item by shared data' } },

@@ -31,7 +31,7 @@ import type { Resource } from './types.ts';
 
 export const REMIND_QUEUE = 'data.request.remind';
 export const REVIEW_QUEUE = 'data.grant.review';
-const REQUEST = 'data.request';
+export const REQUEST = 'data.request';
 const APPROVE = 'data.approve';
 
 export type RequestStatus = 'pending' | 'granted' | 'refused' | 'revoked';

@@ -160,6 +160,131 @@ describe('no-proof (免证明) with SHARED_DATA', () => {
     expect(upload.status, upload.raw).toBe(201);
   });
 
+  it("checks a source for the catalog editor against the department's standing grant, the same check applying uses", async () => {
+    const civilAffairs = await t.departmentId('民政局');
+    const seeded = {
+      resourceCode: POPULATION_CODE,
+      fields: ['name', 'birth_date', 'address'],
+      predicate: { field: 'residence_division', op: 'within', value: '440600' },
+      prefill: { applicantName: 'name', birthDate: 'birth_date' },
+    };
+    const audited = async () =>
+      Number(
+        (
+          await t.rt.platform.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const auditBefore = await audited();
+    const ok = await t.call(t.adminToken, 'POST', '/no-proof/check', { departmentId: civilAffairs, source: seeded });
+    expect(ok.status, ok.raw).toBe(200);
+    expect(ok.body).toMatchObject({
+      resource: { code: POPULATION_CODE, name: '人口基础信息', provider: '佛山市公安局' },
+      grant: { mode: 'rows', grantedClearFields: ['name', 'birth_date'] },
+      pending: null,
+      usable: true,
+      fields: ['name', 'birth_date', 'address'],
+      prefill: { applicantName: 'name', birthDate: 'birth_date' },
+      problems: [],
+    });
+    // A read of grant metadata only: no personal data, nothing written, no gateway call.
+    expect(await audited()).toBe(auditBefore);
+
+    const bad = await t.call(t.adminToken, 'POST', '/no-proof/check', {
+      departmentId: civilAffairs,
+      source: {
+        resourceCode: POPULATION_CODE,
+        fields: ['name', 'phone', 'nickname', 'address'],
+        predicate: { field: 'gender', op: 'eq', value: '1' },
+        prefill: { applicantName: 'name', phone: 'phone', addr: 'address', other: 'birth_date' },
+      },
+    });
+    expect(bad.status, bad.raw).toBe(200);
+    expect(bad.body.usable).toBe(false);
+    expect(bad.body.fields).toEqual(['name', 'address']);
+    // address is granted but masked by grade, so it is shown and not pre-filled
+    expect(bad.body.prefill).toEqual({ applicantName: 'name' });
+    expect(bad.body.problems.map((x: any) => [x.field, x.code, x.blocking])).toEqual([
+      ['fields.1', 'FIELD_NOT_GRANTED', false],
+      ['fields.2', 'FIELD_UNKNOWN', false],
+      ['predicate.field', 'FIELD_NOT_GRANTED', true],
+      ['prefill.addr', 'PREFILL_MASKED', false],
+      ['prefill.other', 'PREFILL_NOT_FETCHED', false],
+    ]);
+    expect(bad.body.problems[2]).toMatchObject({
+      messageZh: '核验的数据项“性别”不在授权范围内',
+      messageEn: 'The checked field "性别" is not granted',
+    });
+    const empty = await t.call(t.adminToken, 'POST', '/no-proof/check', {
+      departmentId: civilAffairs,
+      source: { resourceCode: POPULATION_CODE },
+    });
+    expect(empty.body.problems).toEqual([
+      expect.objectContaining({ field: 'fields', code: 'NOTHING_ASKED', blocking: true }),
+    ]);
+
+    // Another department holds no grant on the population library.
+    const market = await t.departmentId('市场监管局');
+    const none = await t.call(t.adminToken, 'POST', '/no-proof/check', { departmentId: market, source: seeded });
+    expect(none.body).toMatchObject({ grant: null, pending: null, usable: false });
+    expect(none.body.problems[0]).toMatchObject({ field: 'resourceCode', code: 'NO_STANDING_GRANT', blocking: true });
+
+    // Bad input names the field; strangers to the department are refused.
+    const unknown = await t.call(t.adminToken, 'POST', '/no-proof/check', {
+      departmentId: civilAffairs,
+      source: { resourceCode: '999999999/000001', fields: ['name'] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'RESOURCE_UNKNOWN', field: 'source.resourceCode' });
+    const noDep = await t.call(t.adminToken, 'POST', '/no-proof/check', { source: seeded });
+    expect(noDep.status).toBe(400);
+    expect(
+      (await t.call(citizen, 'POST', '/no-proof/check', { departmentId: civilAffairs, source: seeded })).status,
+    ).toBe(403);
+    const police = await t.login('data_police');
+    expect(
+      (await t.call(police, 'POST', '/no-proof/check', { departmentId: civilAffairs, source: seeded })).status,
+    ).toBe(403);
+    const civil = await t.login('data_civil');
+    expect(
+      (await t.call(civil, 'POST', '/no-proof/check', { departmentId: civilAffairs, source: seeded })).status,
+    ).toBe(200);
+  });
+
+  it('tells the applicant to upload when the source asks for more than the grant allows (no gateway call is made)', async () => {
+    const item = (await t.call(null, 'GET', `/api/v1/catalog/items/${taskCode}`)).body;
+    const {
+      id: _i,
+      taskVersion: _v,
+      departmentName: _dn,
+      regionCode: _r,
+      status: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      taskTypeName: _t,
+      statutoryUnitName: _su,
+      promisedUnitName: _pu,
+      ...input
+    } = item;
+    const republish = (source: Record<string, unknown>) =>
+      t.call(t.adminToken, 'PUT', `/api/v1/catalog/items/${taskCode}`, {
+        ...input,
+        materials: input.materials.map((m: any) => (m.name === '户籍证明' ? { ...m, source } : m)),
+      });
+    const original = item.materials.find((m: any) => m.name === '户籍证明').source;
+    const r1 = await republish({ ...original, predicate: { field: 'gender', op: 'eq', value: '2' } });
+    expect(r1.status, r1.raw).toBe(200);
+    const callsBefore = await t.rt.platform.db.selectFrom('data_calls').select('id').execute();
+    const r = await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' });
+    expect(r.status, r.raw).toBe(400);
+    expect(r.body).toMatchObject({ code: 'SHARED_DATA_UNAVAILABLE', field: 'materials.户籍证明' });
+    expect(await t.rt.platform.db.selectFrom('data_calls').select('id').execute()).toHaveLength(callsBefore.length);
+    expect((await republish(original)).status).toBe(200);
+    expect((await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' })).status).toBe(200);
+  });
+
   it('stops fetching once the standing grant is revoked', async () => {
     const civil = await t.login('data_police');
     const reqs = await t.call(civil, 'GET', '/requests?side=provider&status=granted');
@@ -172,5 +297,11 @@ describe('no-proof (免证明) with SHARED_DATA', () => {
     const r = await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' });
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('SHARED_DATA_UNAVAILABLE');
+    const check = await t.call(t.adminToken, 'POST', '/no-proof/check', {
+      departmentId: await t.departmentId('民政局'),
+      source: { resourceCode: POPULATION_CODE, fields: ['name'] },
+    });
+    expect(check.body).toMatchObject({ grant: null, usable: false });
+    expect(check.body.problems[0].code).toBe('NO_STANDING_GRANT');
   });
 });

@@ -396,7 +396,11 @@ function MaterialsTab({ schema }: { schema: FormSchema }) {
                       ]}
                       {...cell}
                     >
-                      <SharedSourceInput aria-label={l('source', i)} formFields={formFields} />
+                      <SharedSourceInput
+                        aria-label={l('source', i)}
+                        formFields={formFields}
+                        departmentId={getFieldValue('departmentId')}
+                      />
                     </Form.Item>
                   );
                 return <span aria-hidden="true">—</span>;

@@ -6,8 +6,9 @@
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Col, Form, Input, Modal, Row, Select, Space, Typography } from 'antd';
+import { Alert, Button, Col, Form, Input, Modal, Row, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import { type Page, ServerSearchSelect } from './common.tsx';
@@ -70,6 +71,82 @@ function ResourceSelect(field: { id?: string; value?: string; onChange?: (v: str
   );
 }
 
+/** The data module's check of a source against the item department's standing grant (`POST /data/no-proof/check`). */
+export interface SourceCheck {
+  resource: { id: string; code: string; name: string; provider: string };
+  grant: { id: string; mode: 'rows' | 'predicate'; periodTo: string; grantedFields: string[] } | null;
+  pending: { id: string; dueDay: string | null } | null;
+  usable: boolean;
+  problems: { field: string; code: string; blocking: boolean; messageZh: string; messageEn: string }[];
+}
+
+/** The same check applying runs: what the editor warns about is what applicants would meet. */
+function useSourceCheck(departmentId: string | undefined, source: SharedSource | null) {
+  // The predicate's value does not change the check; leave it out of the key so typing it does not refetch.
+  const key = source && { ...source, predicate: source.predicate && { ...source.predicate, value: undefined } };
+  return useQuery({
+    queryKey: ['data', 'no-proof-check', departmentId, JSON.stringify(key)],
+    enabled: !!departmentId && !!source?.resourceCode,
+    staleTime: 10_000,
+    retry: false,
+    queryFn: () => api.post<SourceCheck>('/data/no-proof/check', { departmentId, source }),
+  });
+}
+
+/** The grant and the problems of a checked source: blocking ones in red, limits in amber. */
+function CheckResult({ check, compact }: { check: SourceCheck; compact?: boolean }) {
+  const { t, lang } = usePrefs();
+  const msg = (x: SourceCheck['problems'][number]) => (lang === 'en' ? x.messageEn : x.messageZh);
+  const ask = (
+    <Link to={`/data?tab=catalog&resource=${encodeURIComponent(check.resource.id)}`}>
+      {t('catalogAdmin.source.askGrant')}
+    </Link>
+  );
+  const grantLine = check.grant
+    ? t('catalogAdmin.source.granted', { to: check.grant.periodTo })
+    : check.pending
+      ? t('catalogAdmin.source.pending', { due: check.pending.dueDay ?? '—' })
+      : null;
+  if (compact)
+    return (
+      <Space orientation="vertical" size={0} role="status">
+        {check.problems.map((x) => (
+          <Typography.Text key={`${x.field}:${x.code}`} type={x.blocking ? 'danger' : 'warning'}>
+            {msg(x)}
+          </Typography.Text>
+        ))}
+        {!check.grant && (
+          <span>
+            {grantLine ? <Typography.Text type="secondary">{grantLine} </Typography.Text> : null}
+            {ask}
+          </span>
+        )}
+      </Space>
+    );
+  return (
+    <Alert
+      showIcon
+      type={!check.usable ? 'error' : check.problems.length ? 'warning' : 'success'}
+      title={
+        !check.usable
+          ? t('catalogAdmin.source.unusable')
+          : check.problems.length
+            ? t('catalogAdmin.source.limited')
+            : t('catalogAdmin.source.usable')
+      }
+      description={
+        <Space orientation="vertical" size={0}>
+          {grantLine ? <span>{grantLine}</span> : null}
+          {check.problems.map((x) => (
+            <span key={`${x.field}:${x.code}`}>{msg(x)}</span>
+          ))}
+          {!check.grant && ask}
+        </Space>
+      }
+    />
+  );
+}
+
 interface DialogValues {
   resourceCode?: string;
   fields?: string[];
@@ -109,10 +186,12 @@ interface Props {
   'aria-label'?: string;
   /** The item's form fields (name and title), the targets of pre-filling. */
   formFields: { name: string; title: string }[];
+  /** The item's department, whose standing grant the source is checked against. */
+  departmentId?: string;
 }
 
 /** Summary of the source and a button opening the dialog that edits it. */
-export function SharedSourceInput({ id, value, onChange, 'aria-label': ariaLabel, formFields }: Props) {
+export function SharedSourceInput({ id, value, onChange, 'aria-label': ariaLabel, formFields, departmentId }: Props) {
   const { t } = usePrefs();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<DialogValues>();
@@ -122,6 +201,12 @@ export function SharedSourceInput({ id, value, onChange, 'aria-label': ariaLabel
   const chosen = useResource(open ? chosenCode : undefined);
   const op = Form.useWatch('op', form);
   const predicateField = Form.useWatch('predicateField', form);
+  const checked = useSourceCheck(departmentId, src);
+  const dialogValues = Form.useWatch([], form) as DialogValues | undefined;
+  const drafted = useSourceCheck(
+    open ? departmentId : undefined,
+    dialogValues?.resourceCode ? toSource(dialogValues) : null,
+  );
   const dataFields = (chosen.data?.fields ?? []).map((f) => ({ value: f.name, label: `${f.label}（${f.name}）` }));
 
   const start = () => {
@@ -155,6 +240,7 @@ export function SharedSourceInput({ id, value, onChange, 'aria-label': ariaLabel
           </Typography.Text>
         )}
       </Typography.Text>
+      {src && checked.data && <CheckResult check={checked.data} compact />}
       <Button size="small" onClick={start} aria-label={ariaLabel}>
         {t('catalogAdmin.source.configure')}
       </Button>
@@ -281,6 +367,11 @@ export function SharedSourceInput({ id, value, onChange, 'aria-label': ariaLabel
               </fieldset>
             )}
           </Form.List>
+          {drafted.data && (
+            <div style={{ marginTop: 16 }}>
+              <CheckResult check={drafted.data} />
+            </div>
+          )}
         </Form>
       </Modal>
     </Space>

@@ -144,7 +144,9 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
   const { t } = usePrefs();
   const [q, setQ] = useState('');
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
-  const [open, setOpen] = useState<string | null>(null);
+  // `?resource=<id>` opens a resource (the catalog editor links here to request a grant).
+  const [params] = useSearchParams();
+  const [open, setOpen] = useState<string | null>(params.get('resource'));
   const [asking, setAsking] = useState<Resource | null>(null);
   const list = useQuery({
     queryKey: ['data', 'resources', q, filters],
