@@ -9,7 +9,7 @@ import { freePort, openPgliteForTest } from '../harness.ts';
 
 export { freePort };
 
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const WEB_DIST = join(import.meta.dirname, '../../apps/web/dist');
@@ -83,4 +83,18 @@ export async function signInAdmin(j: Journey, page: Page) {
   await page.getByLabel('动态验证码').fill(totpNow('JBSWY3DPEHPK3PXPYIWANGDEMO', step - now()));
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL(/\/(workbench|admin|account)/);
+}
+
+/**
+ * The active option of the dropdown that belongs to `input` (an antd Select's search input): its
+ * list has the id `<input id>_list`. An unscoped `.ant-select-dropdown:visible` can also match the
+ * dropdown of the previous select while it is still closing (a strict-mode failure seen in CI).
+ */
+export async function activeOptionOf(page: Page, input: Locator, text?: string): Promise<Locator> {
+  const id = await input.getAttribute('id');
+  if (!id) throw new Error('the select input has no id');
+  return page.locator(
+    `.ant-select-dropdown:visible:has([id="${id}_list"]) .ant-select-item-option-active`,
+    text === undefined ? {} : { hasText: text },
+  );
 }

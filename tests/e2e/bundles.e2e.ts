@@ -12,7 +12,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, signInAdmin, startJourney } from './browser.ts';
+import { activeOptionOf, type Journey, signInAdmin, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -372,11 +372,7 @@ const CLAIM_Q = '是否申领失业保险金？';
 async function pick(page: Page, id: string, text: string, typed = text) {
   const input = page.locator(`#${id}`);
   await input.fill(typed);
-  // this select's own dropdown (its list has the id the input's aria-controls names): the previous
-  // select's may still be closing
-  await page
-    .locator(`.ant-select-dropdown:visible:has(#${id}_list) .ant-select-item-option-active`, { hasText: text })
-    .waitFor();
+  await (await activeOptionOf(page, input, text)).waitFor();
   await input.press('Enter');
   await page
     .locator(`.ant-select:has(#${id})`)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, signInAdmin, startJourney } from './browser.ts';
+import { activeOptionOf, type Journey, signInAdmin, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -107,11 +107,7 @@ describe('browser journeys: catalog administration', () => {
     // show one more field, narrow the condition to 禅城区; a bad division code is refused in place
     const fields = dialog.locator('#sharedSource_fields');
     await fields.fill('性别');
-    await page
-      .locator('.ant-select-dropdown:visible:has(#sharedSource_fields_list) .ant-select-item-option-active', {
-        hasText: '性别',
-      })
-      .waitFor();
+    await (await activeOptionOf(page, fields, '性别')).waitFor();
     await fields.press('Enter');
     await fields.press('Escape');
     // 性别 is outside the grant: the dialog says it will not be fetched

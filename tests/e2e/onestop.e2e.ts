@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney } from './browser.ts';
+import { activeOptionOf, type Journey, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -103,7 +103,7 @@ async function pickOptions(page: Page, dialog: Locator, fieldLabel: string, opti
   const input = dialog.getByLabel(fieldLabel);
   for (const o of options) {
     await input.fill(o);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: o }).waitFor();
+    await (await activeOptionOf(page, input, o)).waitFor();
     await input.press('Enter');
     const chosen = ['.ant-select-selection-item', '.ant-select-content-value', '.ant-select-content'];
     await dialog
@@ -138,10 +138,10 @@ async function chooseOption(page: Page, dialog: Locator, fieldLabel: string, opt
   const input = dialog.getByLabel(fieldLabel);
   await input.focus();
   await input.press('ArrowDown');
-  const active = page.locator('.ant-select-dropdown:visible .ant-select-item-option-active');
+  const active = await activeOptionOf(page, input);
   await active.waitFor();
   for (let i = 0; i < 10 && (await active.textContent())?.trim() !== option; i++) await input.press('ArrowDown');
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: option }).waitFor();
+  await (await activeOptionOf(page, input, option)).waitFor();
   await input.press('Enter');
   await dialog.locator('.ant-select', { hasText: option }).waitFor();
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney, totpNow } from './browser.ts';
+import { activeOptionOf, type Journey, startJourney, totpNow } from './browser.ts';
 
 let j: Journey;
 /** The case of the second journey, reused by the third. */
@@ -107,7 +107,7 @@ async function pickOptions(page: Page, dialog: ReturnType<Page['getByRole']>, fi
   const input = dialog.getByLabel(fieldLabel);
   for (const o of options) {
     await input.fill(o);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: o }).waitFor();
+    await (await activeOptionOf(page, input, o)).waitFor();
     await input.press('Enter');
     const chosen = ['.ant-select-selection-item', '.ant-select-content-value', '.ant-select-content'];
     await dialog
