@@ -196,6 +196,20 @@ export async function themeCounts(db: Q): Promise<{ theme: string; count: number
   return rows.map((r) => ({ theme: r.theme, count: Number(r.n) }));
 }
 
+/** Departments implementing published items, with their item counts (the portal's department filter). */
+export async function departmentCounts(db: Q): Promise<{ id: string; name: string; count: number }[]> {
+  const { rows } = await sql<{ department_id: string; department_name: string; n: string }>`
+    select department_id, min(department_name) as department_name, count(*) as n
+    from (
+      select distinct on (task_code) department_id, department_name from catalog_items
+      where status = 'published' order by task_code, task_version desc
+    ) i
+    group by department_id
+    order by count(*) desc, min(department_name)
+  `.execute(db);
+  return rows.map((r) => ({ id: r.department_id, name: r.department_name, count: Number(r.n) }));
+}
+
 export async function countItems(db: Q): Promise<number> {
   const r = await db
     .selectFrom('catalog_items')

@@ -56,6 +56,11 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   );
   app.get('/themes', { schema: { tags, summary: 'Themes with their item counts' } }, () => svc.listThemes(platform));
   app.get(
+    '/departments',
+    { schema: { tags, summary: 'Departments implementing published items, with their item counts' } },
+    () => svc.listItemDepartments(platform),
+  );
+  app.get(
     '/power-list',
     {
       schema: {

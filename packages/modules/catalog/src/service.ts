@@ -91,6 +91,10 @@ export async function listThemes(p: Platform) {
   return { items: await repo.themeCounts(p.db) };
 }
 
+export async function listItemDepartments(p: Platform) {
+  return { items: await repo.departmentCounts(p.db) };
+}
+
 /** One stored version (for modules that file cases under a version). */
 export async function getItemVersion(db: Db, taskCode: string, version: number): Promise<CatalogItem | null> {
   return repo.itemVersion(db, taskCode, version);

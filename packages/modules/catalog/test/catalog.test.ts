@@ -221,6 +221,20 @@ describe('public search', () => {
     const counts = r.body.items.map((t: any) => t.count);
     expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
   });
+
+  it('lists the departments implementing published items, each count equal to its filtered search', async () => {
+    const r = await api(null, 'GET', '/departments');
+    expect(r.status).toBe(200);
+    expect(r.body.items.length).toBeGreaterThanOrEqual(8);
+    const counts = r.body.items.map((d: any) => d.count);
+    expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
+    const all = await api(null, 'GET', '/items?pageSize=100');
+    expect(counts.reduce((a: number, b: number) => a + b, 0)).toBe(all.body.total);
+    const ps = r.body.items.find((d: any) => d.id === police.id);
+    expect(ps.name).toBe('佛山市公安局');
+    const byDep = await api(null, 'GET', `/items?departmentId=${police.id}&pageSize=100`);
+    expect(ps.count).toBe(byDep.body.total);
+  });
 });
 
 describe('search from the per-process list', () => {

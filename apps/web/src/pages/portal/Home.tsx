@@ -9,7 +9,7 @@ import {
   UserAddOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Row, Typography } from 'antd';
+import { Button, Card, Col, Input, Row, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
@@ -24,6 +24,46 @@ interface Division {
 }
 
 const FOSHAN = '440600';
+
+/** The portal's first question: what do you need? A search box and the themes (life events) with items. */
+function FindService({ large }: { large?: boolean }) {
+  const { t } = usePrefs();
+  const navigate = useNavigate();
+  const themes = useQuery({
+    queryKey: ['catalog', 'themes'],
+    queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
+    staleTime: 5 * 60_000,
+  });
+  return (
+    <section aria-labelledby="yw-find-title" style={{ marginBottom: 24 }}>
+      <Typography.Title level={2} id="yw-find-title" style={{ fontSize: 22 }}>
+        {t('home.find')}
+      </Typography.Title>
+      <Input.Search
+        aria-label={t('home.findSearch')}
+        placeholder={t('services.searchPlaceholder')}
+        enterButton={t('services.search')}
+        size="large"
+        style={{ maxWidth: large ? '100%' : 640 }}
+        onSearch={(v) => navigate(v.trim() ? `/services?q=${encodeURIComponent(v.trim())}` : '/services')}
+      />
+      {themes.data?.items.length ? (
+        <nav aria-label={t('home.themes')} style={{ marginTop: 16 }}>
+          <Space wrap size={[8, 8]}>
+            <Typography.Text strong>{t('home.themes')}：</Typography.Text>
+            {themes.data.items.slice(0, large ? 8 : 16).map((x) => (
+              <Link key={x.theme} to={`/services?theme=${encodeURIComponent(x.theme)}`}>
+                <Tag style={{ fontSize: large ? 18 : 14, padding: large ? '6px 12px' : '2px 8px', margin: 0 }}>
+                  {x.theme}（{x.count}）
+                </Tag>
+              </Link>
+            ))}
+          </Space>
+        </nav>
+      ) : null}
+    </section>
+  );
+}
 
 export function HomePage() {
   const { t, lang, elder } = usePrefs();
@@ -48,6 +88,7 @@ export function HomePage() {
           <h1 id="yw-hero-title">{title}</h1>
           <p>{t('home.elderSubtitle')}</p>
         </section>
+        <FindService large />
         <div className="yw-big-buttons">
           <Button
             className="yw-big-button"
@@ -114,6 +155,7 @@ export function HomePage() {
         <h1 id="yw-hero-title">{title}</h1>
         <p>{t('home.subtitle')}</p>
       </section>
+      <FindService />
       <section aria-labelledby="yw-quick-title" style={{ marginBottom: 24 }}>
         <Typography.Title level={2} id="yw-quick-title" style={{ fontSize: 22 }}>
           {t('home.quickLinks')}

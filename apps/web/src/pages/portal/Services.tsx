@@ -1,7 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Empty, Input, List, Select, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, errorText } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
@@ -14,25 +27,60 @@ const PAGE_SIZE = 10;
 
 function useLimit() {
   const { t } = usePrefs();
-  return (n: number, unit: number) => `${n} ${t(`services.unit${unit}` as MessageKey)}`;
+  // A promise of 0 is an immediate item (即办件), not "0 working days".
+  return (n: number, unit: number) =>
+    n === 0 ? t('services.immediate') : `${n} ${t(`services.unit${unit}` as MessageKey)}`;
 }
 
-/** /services — search the published service items by keyword, pinyin or initials, and by theme. */
+type ServiceObject = 'person' | 'enterprise';
+
+/**
+ * /services — search the published service items by keyword, pinyin or initials, and filter by theme
+ * (life events included), implementing department and applicant type. The filters live in the URL
+ * (`q`, `theme`, `department`, `for`, `page`), so the home page links to a theme and a search, and a
+ * result list can be bookmarked or shared.
+ */
 export function ServicesPage() {
   const { t, lang } = usePrefs();
   const limit = useLimit();
-  const [q, setQ] = useState('');
-  const [theme, setTheme] = useState<string | undefined>();
-  const [page, setPage] = useState(1);
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const theme = params.get('theme') ?? undefined;
+  const departmentId = params.get('department') ?? undefined;
+  const forParam = params.get('for');
+  const serviceObject: ServiceObject | undefined =
+    forParam === 'person' || forParam === 'enterprise' ? forParam : undefined;
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  /** Changes filters; any change but paging goes back to page 1. */
+  const change = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch))
+      if (v) next.set(k, v);
+      else next.delete(k);
+    if (!('page' in patch)) next.delete('page');
+    setParams(next);
+  };
   const themes = useQuery({
     queryKey: ['catalog', 'themes'],
     queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
     staleTime: 5 * 60_000,
   });
+  const departments = useQuery({
+    queryKey: ['catalog', 'departments'],
+    queryFn: () => api.get<{ items: { id: string; name: string; count: number }[] }>('/catalog/departments'),
+    staleTime: 5 * 60_000,
+  });
   const items = useQuery({
-    queryKey: ['catalog', 'items', q, theme ?? '', page],
+    queryKey: ['catalog', 'items', q, theme ?? '', departmentId ?? '', serviceObject ?? '', page],
     queryFn: () =>
-      api.get<{ items: ItemSummary[]; total: number }>('/catalog/items', { q, theme, page, pageSize: PAGE_SIZE }),
+      api.get<{ items: ItemSummary[]; total: number }>('/catalog/items', {
+        q: q || undefined,
+        theme,
+        departmentId,
+        serviceObject,
+        page,
+        pageSize: PAGE_SIZE,
+      }),
   });
 
   return (
@@ -42,17 +90,26 @@ export function ServicesPage() {
         <Link to="/bundles">{t('bundles.servicesLink')}</Link>
         <Link to="/services/power-list">{t('catalogAdmin.power.link')}</Link>
       </Space>
+      <Segmented
+        aria-label={t('services.for')}
+        value={serviceObject ?? 'all'}
+        onChange={(v) => change({ for: v === 'all' ? undefined : String(v) })}
+        options={[
+          { value: 'all', label: t('services.for.all') },
+          { value: 'person', label: t('services.for.person') },
+          { value: 'enterprise', label: t('services.for.enterprise') },
+        ]}
+      />
       <Space wrap>
         <Input.Search
+          key={q}
           aria-label={t('services.search')}
           placeholder={t('services.searchPlaceholder')}
           allowClear
+          defaultValue={q}
           enterButton={t('services.search')}
           style={{ width: 420, maxWidth: '100%' }}
-          onSearch={(v) => {
-            setQ(v.trim());
-            setPage(1);
-          }}
+          onSearch={(v) => change({ q: v.trim() || undefined })}
         />
         <Select
           aria-label={t('services.theme')}
@@ -60,11 +117,18 @@ export function ServicesPage() {
           allowClear
           style={{ minWidth: 200 }}
           value={theme}
-          onChange={(v) => {
-            setTheme(v);
-            setPage(1);
-          }}
+          onChange={(v) => change({ theme: v })}
           options={(themes.data?.items ?? []).map((x) => ({ value: x.theme, label: `${x.theme}（${x.count}）` }))}
+        />
+        <Select
+          aria-label={t('services.departmentFilter')}
+          placeholder={t('services.departmentFilter')}
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          style={{ minWidth: 240 }}
+          value={departmentId}
+          onChange={(v) => change({ department: v })}
+          options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.name}（${d.count}）` }))}
         />
       </Space>
       {items.error ? <Alert type="error" showIcon message={errorText(items.error, lang)} /> : null}
@@ -76,7 +140,7 @@ export function ServicesPage() {
           current: page,
           pageSize: PAGE_SIZE,
           total: items.data?.total ?? 0,
-          onChange: setPage,
+          onChange: (n) => change({ page: n > 1 ? String(n) : undefined }),
           showSizeChanger: false,
           showTotal: (n) => t('common.total', { n }),
         }}
