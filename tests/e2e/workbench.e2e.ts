@@ -451,6 +451,15 @@ describe('browser journeys: staff workbench', () => {
       await page.getByText('No cases match').waitFor();
       await page.getByRole('button', { name: /Overdue/ }).click();
       await row.waitFor();
+      // The inbox opens on "To do"; "Closed" lists terminal cases only, without deadline cards.
+      const views = page.getByRole('radiogroup', { name: 'Which cases' });
+      await views.getByRole('radio', { name: 'To do', checked: true }).waitFor({ state: 'attached' });
+      await page.locator('.ant-segmented-item', { hasText: 'Closed' }).click();
+      await page.getByText('No cases match').waitFor();
+      expect(await page.getByTestId('count-normal').count()).toBe(0);
+      await page.locator('.ant-segmented-item', { hasText: 'All' }).click();
+      await row.waitFor();
+      await page.getByTestId('count-normal').waitFor();
       if (process.env.E2E_SCREENSHOTS)
         await page.screenshot({ path: join(tmpdir(), 'workbench-e2e-inbox-en-elder.png'), fullPage: true });
 

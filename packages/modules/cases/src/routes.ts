@@ -105,6 +105,8 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
     async (req, reply) => reply.status(201).send(await svc.apply(platform, requestCtx(req), req.body as any)),
   );
   const StateQ = Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s))));
+  // 待办 (open), 已结束 (terminal) or all (the default when absent).
+  const ViewQ = Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('done'), Type.Literal('all')]));
   app.get(
     '/mine',
     { schema: { tags, summary: "The caller's own cases", querystring: Type.Object({ state: StateQ, ...Page }) } },
@@ -117,6 +119,7 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
         tags,
         summary: 'Cases of the departments the staff member handles, nearest deadline first',
         querystring: Type.Object({
+          view: ViewQ,
           state: StateQ,
           q: Type.Optional(Type.String({ maxLength: 100 })),
           deadline: Type.Optional(
@@ -136,6 +139,7 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
         tags,
         summary: 'How many inbox cases are overdue, in warning (≥ 80 % of the limit used) and normal',
         querystring: Type.Object({
+          view: ViewQ,
           state: StateQ,
           q: Type.Optional(Type.String({ maxLength: 100 })),
           departmentId: Type.Optional(Type.String({ maxLength: 64 })),

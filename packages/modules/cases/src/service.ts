@@ -48,6 +48,7 @@ import {
   type Outcome,
   READ,
   type State,
+  TERMINAL_STATES,
   TRANSITIONS,
   type Transition,
 } from './workflow.ts';
@@ -1524,7 +1525,12 @@ export async function timeline(p: Platform, ctx: Ctx, id: string) {
   };
 }
 
+/** Which cases the inbox lists: open ones (待办, the web inbox's default), terminal ones (已结束), or both. */
+export type InboxView = 'todo' | 'done' | 'all';
+
 export interface InboxQuery {
+  /** Absent: all. */
+  view?: InboxView;
   state?: string;
   q?: string;
   deadline?: DeadlineStatus;
@@ -1541,6 +1547,9 @@ function inboxScope(p: Platform, ctx: Ctx, q: Omit<InboxQuery, 'page' | 'pageSiz
   const scopes = read === null || handle === null ? null : [...read, ...handle];
   if (scopes !== null && scopes.length === 0) authorize(ctx, READ);
   let base = p.db.selectFrom('cases').where('state', '<>', 'DRAFT');
+  // The literal list matches the partial indexes of 0070 (cases_inbox_todo, cases_inbox_todo_due).
+  if (q.view === 'todo') base = base.where('state', 'not in', TERMINAL_STATES as State[]);
+  else if (q.view === 'done') base = base.where('state', 'in', TERMINAL_STATES as State[]);
   if (q.state) base = base.where('state', '=', q.state);
   if (q.departmentId) base = base.where('department_id', '=', q.departmentId);
   const kw = q.q?.trim();

@@ -663,6 +663,34 @@ describe('deadlines', () => {
     expect(accepted.body.total).toBe((await api(window01, 'GET', '/inbox?state=ACCEPTED&pageSize=1')).body.total);
     expect((await api(citizenA, 'GET', '/inbox/counts')).status).toBe(403);
   });
+
+  it('splits the inbox into open (待办) and closed (已结束) cases; the counts follow the view', async () => {
+    const open = await caseIn('ACCEPTED');
+    const done = await caseIn('NOT_ACCEPTED');
+    const ids = async (view: string) =>
+      (await api(window01, 'GET', `/inbox?view=${view}&pageSize=100`)).body.items.map((i: any) => i.id);
+    const totals = async (view?: string) =>
+      (await api(window01, 'GET', `/inbox${view ? `?view=${view}&` : '?'}pageSize=1`)).body.total as number;
+    const todo = await api(window01, 'GET', '/inbox?view=todo&pageSize=100');
+    expect(todo.status, todo.raw).toBe(200);
+    expect(todo.body.items.length).toBeGreaterThan(0);
+    const terminal = ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'];
+    expect(todo.body.items.every((i: any) => !terminal.includes(i.state) && i.state !== 'DRAFT')).toBe(true);
+    expect(await ids('todo')).toContain(open.id);
+    expect(await ids('todo')).not.toContain(done.id);
+    const concluded = await api(window01, 'GET', '/inbox?view=done&pageSize=100');
+    expect(concluded.body.items.every((i: any) => terminal.includes(i.state))).toBe(true);
+    expect(concluded.body.items.map((i: any) => i.id)).toContain(done.id);
+    expect((await totals('todo')) + (await totals('done'))).toBe(await totals());
+    expect(await totals('all')).toBe(await totals());
+    // The cards of the 待办 view: concluded cases are no longer counted as "normal".
+    const counts = await api(window01, 'GET', '/inbox/counts?view=todo');
+    expect(counts.body.total).toBe(await totals('todo'));
+    expect(counts.body.normal).toBe(
+      (await api(window01, 'GET', '/inbox?view=todo&deadline=normal&pageSize=1')).body.total,
+    );
+    expect((await api(window01, 'GET', '/inbox?view=later')).status).toBe(400);
+  });
 });
 
 describe('applicant views and tracking', () => {

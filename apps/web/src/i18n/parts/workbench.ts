@@ -7,6 +7,10 @@ export const zh = {
   // inbox
   'workbench.inbox.title': '办件收件箱',
   'workbench.inbox.counts': '按期限状态统计',
+  'workbench.inbox.view': '办件范围',
+  'workbench.inbox.view.todo': '待办',
+  'workbench.inbox.view.done': '已结束',
+  'workbench.inbox.view.all': '全部',
   'workbench.inbox.keyword': '搜索办件',
   'workbench.inbox.keywordHint': '流水号、事项名称或申请人',
   'workbench.inbox.state': '办件状态',
@@ -211,6 +215,10 @@ export const en: typeof zh = {
 
   'workbench.inbox.title': 'Case inbox',
   'workbench.inbox.counts': 'Cases by deadline status',
+  'workbench.inbox.view': 'Which cases',
+  'workbench.inbox.view.todo': 'To do',
+  'workbench.inbox.view.done': 'Closed',
+  'workbench.inbox.view.all': 'All',
   'workbench.inbox.keyword': 'Search cases',
   'workbench.inbox.keywordHint': 'Serial number, item or applicant',
   'workbench.inbox.state': 'Case state',

@@ -1,7 +1,7 @@
 /** Staff inbox of cases (GET /cases/inbox): filters, paging, nearest deadline first, counts per deadline status. */
 import { ClockCircleOutlined, ExclamationCircleOutlined, FileSearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api.ts';
@@ -16,6 +16,10 @@ import {
   STATES,
   stateLabel,
 } from './caseModel.ts';
+
+/** 待办 (open cases, the default), 已结束 (terminal: not accepted, delivered, withdrawn, voided) or all: GET /cases/inbox `view`. */
+type View = 'todo' | 'done' | 'all';
+const TERMINAL = ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'];
 
 interface Filters {
   state?: string;
@@ -47,24 +51,26 @@ function useCaseDepartments() {
 }
 
 /** Cases per deadline status, for the three cards (one request: GET /cases/inbox/counts). */
-function useDeadlineCounts() {
+function useDeadlineCounts(view: View) {
   return useQuery({
-    queryKey: ['cases', 'inbox', 'counts'],
-    queryFn: () => api.get<Record<DeadlineStatus, number>>('/cases/inbox/counts'),
+    queryKey: ['cases', 'inbox', 'counts', view],
+    queryFn: () => api.get<Record<DeadlineStatus, number>>('/cases/inbox/counts', { view }),
   });
 }
 
 function CountCard({
   status,
+  view,
   active,
   onPick,
 }: {
   status: DeadlineStatus;
+  view: View;
   active: boolean;
   onPick: (s: DeadlineStatus | undefined) => void;
 }) {
   const { t } = usePrefs();
-  const counts = useDeadlineCounts();
+  const counts = useDeadlineCounts(view);
   const icon =
     status === 'overdue' ? (
       <ExclamationCircleOutlined aria-hidden />
@@ -93,15 +99,19 @@ function CountCard({
 export function InboxPanel({ heading = true }: { heading?: boolean }) {
   const { t, lang } = usePrefs();
   const [form] = Form.useForm<Filters>();
+  const [view, setView] = useState<View>('todo');
   const [filters, setFilters] = useState<Filters>({});
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const departments = useCaseDepartments();
   const inbox = useQuery({
-    queryKey: ['cases', 'inbox', filters, page, pageSize],
-    queryFn: () => api.get<InboxResult>('/cases/inbox', { ...filters, page, pageSize }),
+    queryKey: ['cases', 'inbox', view, filters, page, pageSize],
+    queryFn: () => api.get<InboxResult>('/cases/inbox', { view, ...filters, page, pageSize }),
     placeholderData: keepPreviousData,
   });
+  const viewStates = STATES.filter(
+    (s) => s !== 'DRAFT' && (view === 'all' || (view === 'done') === TERMINAL.includes(s)),
+  );
   const depts = departments.data ?? [];
 
   const apply = (v: Filters) => {
@@ -128,11 +138,34 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
         ) : undefined
       }
     >
-      <section aria-label={t('workbench.inbox.counts')} className="yw-counts">
-        {(['overdue', 'warning', 'normal'] as const).map((s) => (
-          <CountCard key={s} status={s} active={filters.deadline === s} onPick={pickDeadline} />
-        ))}
-      </section>
+      <Segmented<View>
+        aria-label={t('workbench.inbox.view')}
+        style={{ marginBottom: 16 }}
+        value={view}
+        onChange={(v) => {
+          setView(v);
+          // a state of the other view would list nothing; deadlines do not apply to concluded cases
+          const keep = {
+            ...form.getFieldsValue(),
+            state: undefined,
+            deadline: v === 'done' ? undefined : filters.deadline,
+          };
+          form.setFieldsValue({ state: undefined, deadline: keep.deadline });
+          apply(keep);
+        }}
+        options={[
+          { value: 'todo', label: t('workbench.inbox.view.todo') },
+          { value: 'done', label: t('workbench.inbox.view.done') },
+          { value: 'all', label: t('workbench.inbox.view.all') },
+        ]}
+      />
+      {view !== 'done' && (
+        <section aria-label={t('workbench.inbox.counts')} className="yw-counts">
+          {(['overdue', 'warning', 'normal'] as const).map((s) => (
+            <CountCard key={s} status={s} view={view} active={filters.deadline === s} onPick={pickDeadline} />
+          ))}
+        </section>
+      )}
       <Form<Filters>
         form={form}
         name="inbox-filters"
@@ -148,19 +181,21 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
           <Select
             allowClear
             style={{ width: 180 }}
-            options={STATES.filter((s) => s !== 'DRAFT').map((s) => ({ value: s, label: stateLabel(t, s) }))}
+            options={viewStates.map((s) => ({ value: s, label: stateLabel(t, s) }))}
           />
         </Form.Item>
-        <Form.Item name="deadline" label={t('workbench.inbox.deadline')}>
-          <Select
-            allowClear
-            style={{ width: 160 }}
-            options={(['normal', 'warning', 'overdue'] as const).map((s) => ({
-              value: s,
-              label: t(`workbench.deadline.${s}`),
-            }))}
-          />
-        </Form.Item>
+        {view !== 'done' && (
+          <Form.Item name="deadline" label={t('workbench.inbox.deadline')}>
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              options={(['normal', 'warning', 'overdue'] as const).map((s) => ({
+                value: s,
+                label: t(`workbench.deadline.${s}`),
+              }))}
+            />
+          </Form.Item>
+        )}
         {depts.length > 1 && (
           <Form.Item name="departmentId" label={t('workbench.inbox.department')}>
             <Select
