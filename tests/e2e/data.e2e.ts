@@ -77,10 +77,12 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
       files: [],
       evidence: { kind: 'SHARED_DATA', resource: '101001001/000001', result: true },
     });
+    // This application's gateway calls (the demo seed filed two 高龄津贴 applications of its own).
     const calls = await j.rt.platform.db
       .selectFrom('data_calls')
       .selectAll()
       .where('via', '=', 'application')
+      .where('request_uid', '=', proof.evidence.requestId)
       .execute();
     expect(calls.map((c: any) => c.answer_hash).sort()).toEqual([...proof.evidence.answerHashes].sort());
     await page.close();

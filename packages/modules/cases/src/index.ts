@@ -11,6 +11,7 @@ export { ratingForCase } from './evaluation.ts';
 export { evaluationMigrations } from './evaluation-migrations.ts';
 export { evaluationRoutes } from './evaluation-routes.ts';
 export type { FileMeta } from './files.ts';
+export { upload as uploadCaseFile } from './files.ts';
 export type {
   FulfilmentContext,
   FulfilmentProvider,
@@ -32,7 +33,14 @@ export type {
   SupplementNotice,
   TimelineEvent,
 } from './service.ts';
-export { onTransition, PROCEDURE_TYPES, type TransitionHook, type TransitionHookFilter } from './service.ts';
+export {
+  type ApplyInput,
+  apply as fileApplication,
+  onTransition,
+  PROCEDURE_TYPES,
+  type TransitionHook,
+  type TransitionHookFilter,
+} from './service.ts';
 export type { Action, Actor, State, Transition } from './workflow.ts';
 export { ACTIONS, findTransition, STATES, TERMINAL_STATES, TRANSITIONS } from './workflow.ts';
 

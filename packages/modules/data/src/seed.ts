@@ -7,9 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_CITIZEN_PASSWORD, fileApplication, uploadCaseFile } from '@yiwang/cases';
+import { latestPublishedItem, searchPublishedItems } from '@yiwang/catalog';
+import { registerAccount } from '@yiwang/identity';
 import { licenceRegisterCsv } from '@yiwang/licences';
 import { createRole, createStaff, DEMO_PASSWORD, grantRole, listDepartments } from '@yiwang/org';
-import { dayOf, type Platform, systemCtx } from '@yiwang/platform';
+import { anonymous, type Ctx, dayOf, type Platform, systemCtx } from '@yiwang/platform';
 import { createResource } from './catalog.ts';
 import { createConnector, runSync } from './connectors.ts';
 import { decide, fileRequest } from './sharing.ts';
@@ -318,8 +321,80 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
     ratePerMinute: 600,
     expectedVersion: req.version,
   });
+  const noProof = p.config.seedDemoCases ? await seedNoProofCases(p, ctx) : 0;
   log(
     `data: ${created.length} base-library resources; 人口 ${pr.rowsWritten} rows (${pr.rowsRejected} rejected), 法人 ${lr.rowsWritten} rows (${lr.rowsRejected} rejected), 信用 ${cr.rowsWritten} rows, 证照 ${licenceRun.rowsWritten} rows via the CSV connector; ` +
-      `${STAFF.length} data staff (${STAFF.map((s) => s.username).join(', ')}) in ${Date.now() - started} ms`,
+      `${STAFF.length} data staff (${STAFF.map((s) => s.username).join(', ')}), ` +
+      `${noProof} 高龄津贴申领 cases with 户籍证明 fetched from shared data, in ${Date.now() - started} ms`,
   );
+}
+
+/** The item whose 户籍证明 is fetched from the population library (the no-proof demo). */
+export const NO_PROOF_DEMO_ITEM = '高龄津贴申领';
+
+/**
+ * 免证明 in the demo city: residents aged 80 or more of the population library (the first two in
+ * seed-data/population.csv, password Citizen#2026) apply online for 高龄津贴申领 through the real
+ * application path, so their 户籍证明 is fetched by the gateway under 民政局's standing grant and
+ * kept as evidence on the case; the savings tab and 民政局's inbox then show real cases.
+ */
+async function seedNoProofCases(p: Platform, sys: Ctx): Promise<number> {
+  const found = await searchPublishedItems(p.db, { q: NO_PROOF_DEMO_ITEM, page: 1, pageSize: 5 });
+  const summary = found.items.find((i) => i.name === NO_PROOF_DEMO_ITEM);
+  if (!summary) return 0;
+  const today = new Date();
+  const eighty = `${today.getFullYear() - 80}-${String(today.getMonth() + 1).padStart(2, '0')}-01`;
+  const [header, ...lines] = readFileSync(join(import.meta.dirname, '../seed-data/population.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  const cols = header!.split(',');
+  const elders = lines
+    .map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])) as Record<string, string>)
+    .filter((r) => r.birth_date! < eighty && r.residence_division!.startsWith('4406'))
+    .slice(0, 2);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+  let n = 0;
+  for (const [i, r] of elders.entries()) {
+    const accountId = await registerAccount(p, sys, {
+      type: 'person',
+      name: r.name!,
+      idNumber: r.id_number!,
+      phone: r.phone!,
+      password: DEMO_CITIZEN_PASSWORD,
+    });
+    const ctx: Ctx = {
+      caller: { ...anonymous, accountId, accountType: 'person', name: r.name! },
+      requestId: `seed:no-proof:${i + 1}`,
+      ip: '127.0.0.1',
+    };
+    const item = summary.taskCode;
+    const full = (await latestPublishedItem(p.db, item))!;
+    const materials = [];
+    for (const m of full.materials)
+      if (m.fulfilment === 'SHARED_DATA') materials.push({ name: m.name });
+      else {
+        const file = await uploadCaseFile(p, ctx, {
+          name: `${m.name}.pdf`,
+          content: pdf,
+          truncated: false,
+          taskCode: item,
+          material: m.name,
+        });
+        materials.push({ name: m.name, fileIds: [file.id] });
+      }
+    await fileApplication(p, ctx, {
+      taskCode: item,
+      formData: {
+        applicantName: r.name,
+        idNumber: r.id_number,
+        phone: r.phone,
+        birthDate: r.birth_date,
+        bankAccount: `62220200000000${String(1000 + i)}`,
+      },
+      materials,
+      submit: true,
+    });
+    n++;
+  }
+  return n;
 }

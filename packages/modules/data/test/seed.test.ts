@@ -109,3 +109,47 @@ describe('demo seed: base libraries', () => {
     expect(conflicts.status, conflicts.raw).toBe(200);
   });
 });
+
+describe('demo seed: no-proof (免证明) cases', () => {
+  it('files two 高龄津贴申领 applications of elderly residents with 户籍证明 fetched, shown in the savings', async () => {
+    const demo = await DataTest.start({ SEED_DEMO_CASES: 'true' });
+    try {
+      const saved = await demo.call(null, 'GET', '/no-proof/savings');
+      expect(saved.status, saved.raw).toBe(200);
+      expect(saved.body.items).toEqual([
+        expect.objectContaining({
+          name: '高龄津贴申领',
+          departmentName: '佛山市民政局',
+          materialsSaved: 2,
+          visitsSaved: 2,
+          materials: [{ name: '户籍证明', saved: 2 }],
+        }),
+      ]);
+      const cases = await demo.rt.platform.db
+        .selectFrom('cases')
+        .selectAll()
+        .where('item_name', '=', '高龄津贴申领')
+        .where('applicant_name', 'in', ['冯明', '谢嘉'])
+        .execute();
+      expect(cases).toHaveLength(2);
+      for (const c of cases) {
+        expect(c.state).toBe('SUBMITTED');
+        const materials = typeof c.materials === 'string' ? JSON.parse(c.materials) : c.materials;
+        const proof = materials.find((m: any) => m.name === '户籍证明');
+        expect(proof).toMatchObject({ fulfilment: 'SHARED_DATA', files: [], evidence: { result: true } });
+        const calls = await demo.rt.platform.db
+          .selectFrom('data_calls')
+          .select('answer_hash')
+          .where('request_uid', '=', proof.evidence.requestId)
+          .execute();
+        expect(calls.map((x: any) => x.answer_hash).sort()).toEqual([...proof.evidence.answerHashes].sort());
+      }
+      // The applicants can sign in with the demo citizens' password.
+      const token = await demo.login('440606193902189452', 'Citizen#2026');
+      const mine = await demo.call(token, 'GET', '/api/v1/cases/mine');
+      expect(mine.body.items.map((i: any) => i.itemName)).toEqual(['高龄津贴申领']);
+    } finally {
+      await demo.close();
+    }
+  });
+});
