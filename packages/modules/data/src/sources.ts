@@ -264,8 +264,12 @@ async function* readXlsx(cfg: FileConfig, content: Buffer, plan: ReadPlan): Asyn
   });
   let seen = false;
   for await (const ws of reader) {
-    // The first sheet, or the one named in the connector.
-    if (seen || (cfg.sheet && (ws as unknown as { name: string }).name !== cfg.sheet)) continue;
+    // The first sheet, or the one named in the connector. A sheet before it is read through and
+    // dropped (its stream, maybe a spooled temporary file, must be consumed to be released).
+    if (cfg.sheet && (ws as unknown as { name: string }).name !== cfg.sheet) {
+      for await (const _row of ws);
+      continue;
+    }
     seen = true;
     let header: string[] | null = null;
     let batch: SourceRecord[] = [];
@@ -290,6 +294,7 @@ async function* readXlsx(cfg: FileConfig, content: Buffer, plan: ReadPlan): Asyn
       }
     }
     if (batch.length) yield batch;
+    break; // the sheets after it are not parsed
   }
   if (!seen) throw new Error('the workbook has no such sheet');
 }
