@@ -7,21 +7,40 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** Longest a suite may run (about 4–6 min on the 2-core CI machine). */
+const SUITE_MINUTES = Number(process.env.YW_SUITE_MINUTES || 12);
 let exit = 0;
 
 function run(label, args, env = {}) {
   const out = join(root, `.vitest-results-${label}.json`);
   rmSync(out, { force: true });
   console.log(`\n=== ${label} ===`);
+  // vitest itself (not through npx), so that a run that hangs can be stopped: a test file's worker
+  // once stayed asleep with no test running and no timeout firing, and CI would have waited forever.
   const r = spawnSync(
-    'npx',
-    ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    process.execPath,
+    [
+      join(root, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      ...args,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+    ],
     {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, ...env },
+      timeout: SUITE_MINUTES * 60_000,
+      killSignal: 'SIGKILL',
     },
   );
+  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGKILL') {
+    console.log(`${label}: vitest did not finish within ${SUITE_MINUTES} min (YW_SUITE_MINUTES) and was stopped`);
+    totals.failed += 1;
+    exit = 1;
+    return;
+  }
   if (r.status !== 0) exit = 1;
   if (existsSync(out)) {
     const j = JSON.parse(readFileSync(out, 'utf8'));
