@@ -62,7 +62,9 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     // The case shows the evidence instead of an upload.
     const evidence = page.getByTestId('shared-data-evidence');
     await evidence.getByText('由“人口基础信息”（佛山市公安局）共享数据提供').waitFor();
-    await evidence.getByText(/户籍地区划代码 within 440600/).waitFor();
+    // the operator in the page's language, the time as the rest of the app writes it
+    await evidence.getByText(/户籍地区划代码 属于 440600/).waitFor();
+    await evidence.getByText(/查询时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/).waitFor();
     const id = page.url().split('/').pop()!;
     const row = await j.rt.platform.db
       .selectFrom('cases')

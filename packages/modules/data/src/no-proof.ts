@@ -366,7 +366,9 @@ export function registerNoProof(p: Platform) {
           fields: r.shown.map((s) => s.label),
           ...(r.predicate
             ? {
+                // `check` reads in any language; `predicate` lets a page name the operator in its own.
                 check: `${r.predicate.label} ${r.predicate.op} ${String(r.predicate.value)}`,
+                predicate: { label: r.predicate.label, op: r.predicate.op, value: r.predicate.value ?? null },
                 result: r.predicate.result,
               }
             : {}),

@@ -1,6 +1,7 @@
 import { DatabaseOutlined } from '@ant-design/icons';
 import { Space, Tag, Typography } from 'antd';
-import { usePrefs } from '../../i18n/index.tsx';
+import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { formatTime } from '../workbench/caseModel.ts';
 
 export interface SharedDataEvidence {
   kind: 'SHARED_DATA';
@@ -12,6 +13,8 @@ export interface SharedDataEvidence {
   answerHashes?: string[];
   fields?: string[];
   check?: string;
+  /** The check, structured (evidence since 2026-12-03; older evidence has `check` only). */
+  predicate?: { label: string; op: string; value: unknown };
   result?: boolean;
 }
 
@@ -21,19 +24,28 @@ export const isSharedDataEvidence = (e: unknown): e is SharedDataEvidence =>
 /** The evidence of a SHARED_DATA material on a case (免证明), shown instead of files. */
 export function SharedDataEvidenceView({ e }: { e: SharedDataEvidence }) {
   const { t } = usePrefs();
+  const check = e.predicate
+    ? [
+        e.predicate.label,
+        t(`data.op.${e.predicate.op}` as MessageKey),
+        Array.isArray(e.predicate.value) ? e.predicate.value.join('、') : (e.predicate.value ?? ''),
+      ]
+        .filter((x) => x !== '')
+        .join(' ')
+    : e.check;
   return (
     <Space direction="vertical" size={2} data-testid="shared-data-evidence">
       <span>
         <DatabaseOutlined aria-hidden />{' '}
         {t('data.evidence.from', { resource: e.resourceName ?? e.resource ?? '', provider: e.provider ?? '' })}
       </span>
-      {e.check ? (
+      {check ? (
         <span>
-          {e.check}：<Tag color={e.result ? 'success' : 'warning'}>{e.result ? t('common.yes') : t('common.no')}</Tag>
+          {check}：<Tag color={e.result ? 'success' : 'warning'}>{e.result ? t('common.yes') : t('common.no')}</Tag>
         </span>
       ) : null}
       {e.fields?.length ? <span>{t('data.evidence.fields', { fields: e.fields.join('、') })}</span> : null}
-      {e.at ? <span>{t('data.evidence.at', { at: new Date(e.at).toLocaleString() })}</span> : null}
+      {e.at ? <span>{t('data.evidence.at', { at: formatTime(e.at) })}</span> : null}
       {e.requestId ? (
         <Typography.Text type="secondary">{t('data.evidence.requestId', { id: e.requestId })}</Typography.Text>
       ) : null}
