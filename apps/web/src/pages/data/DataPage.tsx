@@ -706,7 +706,7 @@ function CallsTab() {
         size="small"
         dataSource={traced ?? list.data?.items ?? []}
         columns={[
-          { title: t('data.calls.at'), dataIndex: 'at', render: (v) => new Date(v).toLocaleString() },
+          { title: t('data.calls.at'), dataIndex: 'at', render: (v) => formatTime(v) },
           { title: t('data.request.consumer'), dataIndex: 'consumerDepartmentName' },
           { title: t('data.resource.code'), dataIndex: 'resourceCode' },
           {

@@ -22,6 +22,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
+import { formatTime } from '../workbench/caseModel.ts';
 import { type Connector, dataApi, fileToBase64, type QualityReport, type Resource, type Run } from './api.ts';
 import { ResourceFields } from './DataPage.tsx';
 
@@ -56,7 +57,7 @@ function Runs({ connectorId }: { connectorId: string }) {
         ),
       }}
       columns={[
-        { title: t('data.run.startedAt'), dataIndex: 'startedAt', render: (v) => new Date(v).toLocaleString() },
+        { title: t('data.run.startedAt'), dataIndex: 'startedAt', render: (v) => formatTime(v) },
         { title: t('data.run.trigger'), dataIndex: 'trigger' },
         { title: t('data.run.mode'), dataIndex: 'mode' },
         {
