@@ -300,7 +300,8 @@ const INBOX: { name: string; label: string; who: 'approver' | 'window'; query: s
     label: 'inbox ?view=todo (approver; the web inbox as it opens since 2026-12-03)',
     who: 'approver',
     query: 'view=todo&page=1&pageSize=20',
-    where: `state <> 'DRAFT' and state not in ${TERMINAL} and department_id = $1`,
+    // the first page comes from the cases on the clock (the service counts all open ones as well)
+    where: `state <> 'DRAFT' and state not in ${TERMINAL} and state in ${CLOCK} and department_id = $1`,
   },
   {
     name: 'inboxOverdue',

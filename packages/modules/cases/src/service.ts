@@ -1611,26 +1611,49 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { base, today } = inboxScope(p, ctx, q);
-  // The count and the page at once, on two connections; the page holds only the list's columns
-  // (no form data, materials or history: less to read, parse and send, and no personal data but the
-  // masked applicant name).
-  const [{ n }, rows] = await Promise.all([
-    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as Promise<{ n: string }>,
-    base
+  type Base = typeof base;
+  const countOf = (b: Base) =>
+    (b.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() as Promise<{ n: string }>).then((r) =>
+      Number(r.n),
+    );
+  // Only the list's columns (no form data, materials or history: less to read, parse and send, and
+  // no personal data but the masked applicant name).
+  const pageOf = (b: Base, offset: number, limit: number) =>
+    b
       .select(SUMMARY_COLUMNS)
       .orderBy(sql`due_day asc nulls last`)
       .orderBy('created_at')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-  ]);
+      .limit(limit)
+      .offset(offset)
+      .execute();
+  const from = (page - 1) * pageSize;
+  let total: number;
+  let rows: Awaited<ReturnType<typeof pageOf>>;
+  if (q.view === 'todo' && !q.state) {
+    // 待办, most urgent first: the cases whose clock runs, nearest due day first, then the other
+    // open ones (before acceptance, awaiting a supplement, decided or concluded awaiting delivery).
+    // One due-day order over all of them put long-concluded cases awaiting delivery first.
+    const clock = CLOCK_STATES as State[];
+    const running = base.where('state', 'in', clock);
+    const waiting = base.where('state', 'not in', clock);
+    const [all, onClock] = await Promise.all([countOf(base), countOf(running)]);
+    const first = from < onClock ? await pageOf(running, from, pageSize) : [];
+    const rest = pageSize - first.length;
+    const second =
+      rest > 0 && from + first.length < all ? await pageOf(waiting, Math.max(0, from - onClock), rest) : [];
+    total = all;
+    rows = [...first, ...second];
+  } else {
+    // The count and the page at once, on two connections.
+    [total, rows] = await Promise.all([countOf(base), pageOf(base, from, pageSize)]);
+  }
   const cal = await displayCalendar(p.db);
   return {
     items: rows.map((r) => {
       const v = inboxItem(ctx, r);
       return { ...v, deadlineStatus: deadlineStatusOf(cal, v, today) };
     }),
-    total: Number(n),
+    total,
     page,
     pageSize,
   };

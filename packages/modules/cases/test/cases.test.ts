@@ -690,6 +690,27 @@ describe('deadlines', () => {
       (await api(window01, 'GET', '/inbox?view=todo&deadline=normal&pageSize=1')).body.total,
     );
     expect((await api(window01, 'GET', '/inbox?view=later')).status).toBe(400);
+
+    // Most urgent first: every case on the clock comes before the other open cases, however old
+    // their due day (a concluded case awaiting delivery, due long ago).
+    const waitingOld = await caseIn('RECEIVED');
+    await rt.platform.db.updateTable('cases').set({ due_day: '2020-01-03' }).where('id', '=', waitingOld.id).execute();
+    const list = (await api(window01, 'GET', '/inbox?view=todo&pageSize=100')).body.items;
+    const clock = ['ACCEPTED', 'REVIEWING', 'SUSPENDED'];
+    const firstWaiting = list.findIndex((i: any) => !clock.includes(i.state));
+    expect(firstWaiting).toBeGreaterThan(0);
+    expect(list.slice(firstWaiting).every((i: any) => !clock.includes(i.state))).toBe(true);
+    expect(list.map((i: any) => i.id)).toContain(waitingOld.id);
+    // Paging crosses from the one group to the other without losing or repeating a case.
+    const size = Math.max(1, firstWaiting - 1);
+    const paged: string[] = [];
+    for (let page = 1; page <= Math.ceil(list.length / size); page++)
+      paged.push(
+        ...(await api(window01, 'GET', `/inbox?view=todo&page=${page}&pageSize=${size}`)).body.items.map(
+          (i: any) => i.id,
+        ),
+      );
+    expect(paged).toEqual(list.map((i: any) => i.id));
   });
 });
 
