@@ -50,27 +50,34 @@ function useCaseDepartments() {
   });
 }
 
-/** Cases per deadline status, for the three cards (one request: GET /cases/inbox/counts). */
-function useDeadlineCounts(view: View) {
+/**
+ * Cases per deadline status, for the three cards (one request: GET /cases/inbox/counts), within the
+ * view, keyword and department chosen (not the state or deadline filter: the cards pick a deadline).
+ */
+function useDeadlineCounts(view: View, f: Filters) {
+  const params = { view, q: f.q, departmentId: f.departmentId };
   return useQuery({
-    queryKey: ['cases', 'inbox', 'counts', view],
-    queryFn: () => api.get<Record<DeadlineStatus, number>>('/cases/inbox/counts', { view }),
+    queryKey: ['cases', 'inbox', 'counts', params],
+    queryFn: () => api.get<Record<DeadlineStatus, number>>('/cases/inbox/counts', params),
+    placeholderData: keepPreviousData,
   });
 }
 
 function CountCard({
   status,
   view,
+  filters,
   active,
   onPick,
 }: {
   status: DeadlineStatus;
   view: View;
+  filters: Filters;
   active: boolean;
   onPick: (s: DeadlineStatus | undefined) => void;
 }) {
   const { t } = usePrefs();
-  const counts = useDeadlineCounts(view);
+  const counts = useDeadlineCounts(view, filters);
   const icon =
     status === 'overdue' ? (
       <ExclamationCircleOutlined aria-hidden />
@@ -162,7 +169,14 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
       {view !== 'done' && (
         <section aria-label={t('workbench.inbox.counts')} className="yw-counts">
           {(['overdue', 'warning', 'normal'] as const).map((s) => (
-            <CountCard key={s} status={s} view={view} active={filters.deadline === s} onPick={pickDeadline} />
+            <CountCard
+              key={s}
+              status={s}
+              view={view}
+              filters={filters}
+              active={filters.deadline === s}
+              onPick={pickDeadline}
+            />
           ))}
         </section>
       )}
