@@ -41,8 +41,8 @@ const INDEXES = process.env.BENCH_INDEXES !== '0';
 const INBOX_INDEXES = [
   'cases_inbox_department',
   'cases_inbox_open',
-  'cases_inbox_todo',
-  'cases_inbox_todo_due',
+  'cases_inbox_active',
+  'cases_inbox_active_due',
   'cases_inbox_region',
   'cases_inbox_due',
 ];
@@ -296,10 +296,10 @@ const INBOX: { name: string; label: string; who: 'approver' | 'window'; query: s
     where: `state <> 'DRAFT' and department_id = $1`,
   },
   {
-    name: 'inboxTodo',
-    label: 'inbox ?view=todo (approver; the web inbox as it opens since 2026-12-03)',
+    name: 'inboxOpen',
+    label: 'inbox ?view=open (approver; the web inbox as it opens since 2026-12-03)',
     who: 'approver',
-    query: 'view=todo&page=1&pageSize=20',
+    query: 'view=open&page=1&pageSize=20',
     // the first page comes from the cases on the clock (the service counts all open ones as well)
     where: `state <> 'DRAFT' and state not in ${TERMINAL} and state in ${CLOCK} and department_id = $1`,
   },
@@ -349,13 +349,13 @@ async function benchDatabase(database: 'PostgreSQL' | 'PGlite', databaseUrl: str
     rt = await buildRuntime({ config, handle, seed: true, logger: false, webDist: null });
     const firstStartMs = Math.round(performance.now() - t0);
     console.log(`  migrations + demo seed: ${firstStartMs} ms`);
-    // The inbox indexes of 0039_cases_bench_indexes and 0070_cases_inbox_todo: kept, or dropped for a "before" run.
+    // The inbox indexes of 0039_cases_bench_indexes and 0070_cases_inbox_active: kept, or dropped for a "before" run.
     const present = (
       await sql<{ n: string }>`
         select count(*) as n from pg_indexes where tablename = 'cases' and indexname in (${sql.join(INBOX_INDEXES)})
       `.execute(db)
     ).rows[0]!;
-    let indexes = `${present.n} of ${INBOX_INDEXES.length} inbox indexes (0039_cases_bench_indexes, 0070_cases_inbox_todo)`;
+    let indexes = `${present.n} of ${INBOX_INDEXES.length} inbox indexes (0039_cases_bench_indexes, 0070_cases_inbox_active)`;
     if (!INDEXES) {
       for (const name of INBOX_INDEXES) await sql`drop index if exists ${sql.id(name)}`.execute(db);
       indexes = 'without the inbox indexes of 0039 and 0070 (dropped by the bench, BENCH_INDEXES=0)';

@@ -147,18 +147,18 @@ export const casesMigrations: Migrations = {
   // current definition (null here).
   // The staff inbox opens on 待办 (open cases: neither draft nor terminal), nearest deadline first.
   // Concluded cases are about 85 % of all and have the earliest due days, so an index over every
-  // case would walk past them first: cases_inbox_todo for department grants, cases_inbox_todo_due
+  // case would walk past them first: cases_inbox_active for department grants, cases_inbox_active_due
   // for city-wide and region grants. cases_inbox_open stays: an index scan filters on the heap, not
-  // on INCLUDE columns, so deadline=overdue on cases_inbox_todo read every open case past its due
+  // on INCLUDE columns, so deadline=overdue on cases_inbox_active read every open case past its due
   // day that is not on the clock (7 ms against 0.06 at 200,000 cases). Two partial indexes more,
   // holding open cases only.
-  '0070_cases_inbox_todo': {
+  '0070_cases_inbox_active': {
     async up(db) {
       await sql`
-        create index cases_inbox_todo on cases (department_id, due_day, created_at)
+        create index cases_inbox_active on cases (department_id, due_day, created_at)
           include (state, warn_day)
           where state not in ('DRAFT', 'NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED');
-        create index cases_inbox_todo_due on cases (due_day, created_at)
+        create index cases_inbox_active_due on cases (due_day, created_at)
           include (state, warn_day, region_code)
           where state not in ('DRAFT', 'NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED');
       `.execute(db);

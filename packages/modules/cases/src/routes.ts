@@ -106,7 +106,7 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   );
   const StateQ = Type.Optional(Type.Union(STATES.map((s) => Type.Literal(s))));
   // 待办 (open), 已结束 (terminal) or all (the default when absent).
-  const ViewQ = Type.Optional(Type.Union([Type.Literal('todo'), Type.Literal('done'), Type.Literal('all')]));
+  const ViewQ = Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('all')]));
   app.get(
     '/mine',
     { schema: { tags, summary: "The caller's own cases", querystring: Type.Object({ state: StateQ, ...Page }) } },

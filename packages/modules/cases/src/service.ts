@@ -1526,7 +1526,7 @@ export async function timeline(p: Platform, ctx: Ctx, id: string) {
 }
 
 /** Which cases the inbox lists: open ones (待办, the web inbox's default), terminal ones (已结束), or both. */
-export type InboxView = 'todo' | 'done' | 'all';
+export type InboxView = 'open' | 'closed' | 'all';
 
 export interface InboxQuery {
   /** Absent: all. */
@@ -1547,9 +1547,9 @@ function inboxScope(p: Platform, ctx: Ctx, q: Omit<InboxQuery, 'page' | 'pageSiz
   const scopes = read === null || handle === null ? null : [...read, ...handle];
   if (scopes !== null && scopes.length === 0) authorize(ctx, READ);
   let base = p.db.selectFrom('cases').where('state', '<>', 'DRAFT');
-  // The literal list matches the partial indexes of 0070 (cases_inbox_todo, cases_inbox_todo_due).
-  if (q.view === 'todo') base = base.where('state', 'not in', TERMINAL_STATES as State[]);
-  else if (q.view === 'done') base = base.where('state', 'in', TERMINAL_STATES as State[]);
+  // The literal list matches the partial indexes of 0070 (cases_inbox_active, cases_inbox_active_due).
+  if (q.view === 'open') base = base.where('state', 'not in', TERMINAL_STATES as State[]);
+  else if (q.view === 'closed') base = base.where('state', 'in', TERMINAL_STATES as State[]);
   if (q.state) base = base.where('state', '=', q.state);
   if (q.departmentId) base = base.where('department_id', '=', q.departmentId);
   const kw = q.q?.trim();
@@ -1629,7 +1629,7 @@ export async function inbox(p: Platform, ctx: Ctx, q: InboxQuery) {
   const from = (page - 1) * pageSize;
   let total: number;
   let rows: Awaited<ReturnType<typeof pageOf>>;
-  if (q.view === 'todo' && !q.state) {
+  if (q.view === 'open' && !q.state) {
     // 待办, most urgent first: the cases whose clock runs, nearest due day first, then the other
     // open ones (before acceptance, awaiting a supplement, decided or concluded awaiting delivery).
     // One due-day order over all of them put long-concluded cases awaiting delivery first.

@@ -671,23 +671,23 @@ describe('deadlines', () => {
       (await api(window01, 'GET', `/inbox?view=${view}&pageSize=100`)).body.items.map((i: any) => i.id);
     const totals = async (view?: string) =>
       (await api(window01, 'GET', `/inbox${view ? `?view=${view}&` : '?'}pageSize=1`)).body.total as number;
-    const todo = await api(window01, 'GET', '/inbox?view=todo&pageSize=100');
+    const todo = await api(window01, 'GET', '/inbox?view=open&pageSize=100');
     expect(todo.status, todo.raw).toBe(200);
     expect(todo.body.items.length).toBeGreaterThan(0);
     const terminal = ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'];
     expect(todo.body.items.every((i: any) => !terminal.includes(i.state) && i.state !== 'DRAFT')).toBe(true);
-    expect(await ids('todo')).toContain(open.id);
-    expect(await ids('todo')).not.toContain(done.id);
-    const concluded = await api(window01, 'GET', '/inbox?view=done&pageSize=100');
+    expect(await ids('open')).toContain(open.id);
+    expect(await ids('open')).not.toContain(done.id);
+    const concluded = await api(window01, 'GET', '/inbox?view=closed&pageSize=100');
     expect(concluded.body.items.every((i: any) => terminal.includes(i.state))).toBe(true);
     expect(concluded.body.items.map((i: any) => i.id)).toContain(done.id);
-    expect((await totals('todo')) + (await totals('done'))).toBe(await totals());
+    expect((await totals('open')) + (await totals('closed'))).toBe(await totals());
     expect(await totals('all')).toBe(await totals());
     // The cards of the 待办 view: concluded cases are no longer counted as "normal".
-    const counts = await api(window01, 'GET', '/inbox/counts?view=todo');
-    expect(counts.body.total).toBe(await totals('todo'));
+    const counts = await api(window01, 'GET', '/inbox/counts?view=open');
+    expect(counts.body.total).toBe(await totals('open'));
     expect(counts.body.normal).toBe(
-      (await api(window01, 'GET', '/inbox?view=todo&deadline=normal&pageSize=1')).body.total,
+      (await api(window01, 'GET', '/inbox?view=open&deadline=normal&pageSize=1')).body.total,
     );
     expect((await api(window01, 'GET', '/inbox?view=later')).status).toBe(400);
 
@@ -695,7 +695,7 @@ describe('deadlines', () => {
     // their due day (a concluded case awaiting delivery, due long ago).
     const waitingOld = await caseIn('RECEIVED');
     await rt.platform.db.updateTable('cases').set({ due_day: '2020-01-03' }).where('id', '=', waitingOld.id).execute();
-    const list = (await api(window01, 'GET', '/inbox?view=todo&pageSize=100')).body.items;
+    const list = (await api(window01, 'GET', '/inbox?view=open&pageSize=100')).body.items;
     const clock = ['ACCEPTED', 'REVIEWING', 'SUSPENDED'];
     const firstWaiting = list.findIndex((i: any) => !clock.includes(i.state));
     expect(firstWaiting).toBeGreaterThan(0);
@@ -706,7 +706,7 @@ describe('deadlines', () => {
     const paged: string[] = [];
     for (let page = 1; page <= Math.ceil(list.length / size); page++)
       paged.push(
-        ...(await api(window01, 'GET', `/inbox?view=todo&page=${page}&pageSize=${size}`)).body.items.map(
+        ...(await api(window01, 'GET', `/inbox?view=open&page=${page}&pageSize=${size}`)).body.items.map(
           (i: any) => i.id,
         ),
       );

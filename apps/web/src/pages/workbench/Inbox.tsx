@@ -15,11 +15,11 @@ import {
   type InboxPage as InboxResult,
   STATES,
   stateLabel,
+  TERMINAL_STATES,
 } from './caseModel.ts';
 
 /** 待办 (open cases, the default), 已结束 (terminal: not accepted, delivered, withdrawn, voided) or all: GET /cases/inbox `view`. */
-type View = 'todo' | 'done' | 'all';
-const TERMINAL = ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'];
+type View = 'open' | 'closed' | 'all';
 
 interface Filters {
   state?: string;
@@ -106,7 +106,7 @@ function CountCard({
 export function InboxPanel({ heading = true }: { heading?: boolean }) {
   const { t, lang } = usePrefs();
   const [form] = Form.useForm<Filters>();
-  const [view, setView] = useState<View>('todo');
+  const [view, setView] = useState<View>('open');
   const [filters, setFilters] = useState<Filters>({});
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
@@ -117,7 +117,7 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
     placeholderData: keepPreviousData,
   });
   const viewStates = STATES.filter(
-    (s) => s !== 'DRAFT' && (view === 'all' || (view === 'done') === TERMINAL.includes(s)),
+    (s) => s !== 'DRAFT' && (view === 'all' || (view === 'closed') === TERMINAL_STATES.includes(s)),
   );
   const depts = departments.data ?? [];
 
@@ -155,18 +155,18 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
           const keep = {
             ...form.getFieldsValue(),
             state: undefined,
-            deadline: v === 'done' ? undefined : filters.deadline,
+            deadline: v === 'closed' ? undefined : filters.deadline,
           };
           form.setFieldsValue({ state: undefined, deadline: keep.deadline });
           apply(keep);
         }}
         options={[
-          { value: 'todo', label: t('workbench.inbox.view.todo') },
-          { value: 'done', label: t('workbench.inbox.view.done') },
+          { value: 'open', label: t('workbench.inbox.view.open') },
+          { value: 'closed', label: t('workbench.inbox.view.closed') },
           { value: 'all', label: t('workbench.inbox.view.all') },
         ]}
       />
-      {view !== 'done' && (
+      {view !== 'closed' && (
         <section aria-label={t('workbench.inbox.counts')} className="yw-counts">
           {(['overdue', 'warning', 'normal'] as const).map((s) => (
             <CountCard
@@ -198,7 +198,7 @@ export function InboxPanel({ heading = true }: { heading?: boolean }) {
             options={viewStates.map((s) => ({ value: s, label: stateLabel(t, s) }))}
           />
         </Form.Item>
-        {view !== 'done' && (
+        {view !== 'closed' && (
           <Form.Item name="deadline" label={t('workbench.inbox.deadline')}>
             <Select
               allowClear
