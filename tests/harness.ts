@@ -76,3 +76,24 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The editable input of a published guide (what the editor sends back): the body of
+ * `PUT /api/v1/catalog/items/{taskCode}` from `GET /catalog/items/{taskCode}`, without the read-only fields.
+ */
+export function catalogInputOf(guide: Record<string, unknown>): Record<string, any> {
+  const {
+    id: _i,
+    taskVersion: _v,
+    departmentName: _dn,
+    regionCode: _r,
+    status: _s,
+    createdAt: _c,
+    updatedAt: _u,
+    taskTypeName: _t,
+    statutoryUnitName: _su,
+    promisedUnitName: _pu,
+    ...rest
+  } = guide;
+  return rest;
+}

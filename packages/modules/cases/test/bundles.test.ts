@@ -1,7 +1,7 @@
 /** Bundles (一件事一次办): one form and one set of materials spawning parallel child cases. */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { catalogInputOf, dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { DEMO_CITIZENS } from '../src/seed.ts';
 import { STATES } from '../src/workflow.ts';
 
@@ -435,19 +435,7 @@ describe(`bundles on ${dbLabel}`, () => {
     const i = def.form.findIndex((f: any) => f.mapsTo.length > 0);
     const { taskCode, field } = def.form[i].mapsTo[0];
     const item = (await call(null, 'GET', `/catalog/items/${taskCode}`)).body;
-    const {
-      id: _i,
-      taskVersion: _v,
-      departmentName: _dn,
-      regionCode: _r,
-      status: _s,
-      createdAt: _c,
-      updatedAt: _u,
-      taskTypeName: _t,
-      statutoryUnitName: _su,
-      promisedUnitName: _pu,
-      ...input
-    } = item;
+    const input = catalogInputOf(item);
     const { [field]: _dropped, ...properties } = input.formSchema.properties;
     const without = {
       ...input,

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
+import { catalogInputOf, dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { bearerLogin, PERSON, totpNow } from '../../identity/test/helpers.ts';
 
 const ADMIN_TOTP = 'JBSWY3DPEHPK3PXPYIWANGDEMO';
@@ -83,24 +83,6 @@ async function taskCodeOf(name: string) {
   const it = r.body.items.find((i: any) => i.name === name);
   expect(it, name).toBeTruthy();
   return it.taskCode as string;
-}
-
-/** The editable input of a published guide (what the editor sends back). */
-function inputOf(g: any) {
-  const {
-    id: _i,
-    taskVersion: _v,
-    departmentName: _dn,
-    regionCode: _r,
-    status: _s,
-    createdAt: _c,
-    updatedAt: _u,
-    taskTypeName: _t,
-    statutoryUnitName: _su,
-    promisedUnitName: _pu,
-    ...rest
-  } = g;
-  return rest;
 }
 
 function fullInput(catalogCode: string, overrides: Record<string, unknown> = {}) {
@@ -202,7 +184,7 @@ describe(`catalog administration (${dbLabel})`, () => {
     const g1 = (await api(null, 'GET', `/items/${input.taskCode}`)).body;
     const { taskCode: _tc, ...expectedFields } = { ...input, onlineDepth: [1, 2, 4] };
     const { parentCatalogCode: _p, ...guideExpected } = expectedFields;
-    expect(inputOf(g1)).toEqual({ taskCode: input.taskCode, ...guideExpected });
+    expect(catalogInputOf(g1)).toEqual({ taskCode: input.taskCode, ...guideExpected });
     expect(g1.taskVersion).toBe(1);
     // the form's fields keep the order the designer gave them
     expect(Object.keys(g1.formSchema.properties)).toEqual([
@@ -505,7 +487,7 @@ describe(`export and import (${dbLabel})`, () => {
     const food = await taskCodeOf('食品经营许可');
     const g = (await api(null, 'GET', `/items/${food}`)).body;
     const edited = {
-      ...inputOf(g),
+      ...catalogInputOf(g),
       steps: [
         { name: '受理', days: 1, unit: 1, role: 'window_staff', countersign: [] },
         { name: '审查', days: 2, unit: 1, role: 'approver', countersign: [health.id, police.id] },

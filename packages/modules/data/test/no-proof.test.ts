@@ -1,5 +1,6 @@
 /** 免证明: a material fetched from the population library instead of being uploaded. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogInputOf } from '../../../../tests/harness.ts';
 import { POPULATION_CODE } from '../src/seed.ts';
 import { DataTest } from './helpers.ts';
 
@@ -255,19 +256,7 @@ describe('no-proof (免证明) with SHARED_DATA', () => {
 
   it('tells the applicant to upload when the source asks for more than the grant allows (no gateway call is made)', async () => {
     const item = (await t.call(null, 'GET', `/api/v1/catalog/items/${taskCode}`)).body;
-    const {
-      id: _i,
-      taskVersion: _v,
-      departmentName: _dn,
-      regionCode: _r,
-      status: _s,
-      createdAt: _c,
-      updatedAt: _u,
-      taskTypeName: _t,
-      statutoryUnitName: _su,
-      promisedUnitName: _pu,
-      ...input
-    } = item;
+    const input = catalogInputOf(item);
     const republish = (source: Record<string, unknown>) =>
       t.call(t.adminToken, 'PUT', `/api/v1/catalog/items/${taskCode}`, {
         ...input,
