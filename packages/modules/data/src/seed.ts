@@ -13,6 +13,7 @@ import { registerAccount } from '@yiwang/identity';
 import { licenceRegisterCsv } from '@yiwang/licences';
 import { createRole, createStaff, DEMO_PASSWORD, grantRole, listDepartments } from '@yiwang/org';
 import { anonymous, type Ctx, dayOf, type Platform, systemCtx } from '@yiwang/platform';
+import { parse } from 'csv-parse/sync';
 import { createResource } from './catalog.ts';
 import { createConnector, runSync } from './connectors.ts';
 import { decide, fileRequest } from './sharing.ts';
@@ -341,19 +342,17 @@ export const NO_PROOF_DEMO_ITEM = '高龄津贴申领';
 async function seedNoProofCases(p: Platform, sys: Ctx): Promise<number> {
   const found = await searchPublishedItems(p.db, { q: NO_PROOF_DEMO_ITEM, page: 1, pageSize: 5 });
   const summary = found.items.find((i) => i.name === NO_PROOF_DEMO_ITEM);
-  if (!summary) return 0;
+  const item = summary && (await latestPublishedItem(p.db, summary.taskCode));
+  if (!item) return 0;
   const today = new Date();
   const eighty = `${today.getFullYear() - 80}-${String(today.getMonth() + 1).padStart(2, '0')}-01`;
-  const [header, ...lines] = readFileSync(join(import.meta.dirname, '../seed-data/population.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const cols = header!.split(',');
-  const elders = lines
-    .map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])) as Record<string, string>)
-    .filter((r) => r.birth_date! < eighty && r.residence_division!.startsWith('4406'))
-    .slice(0, 2);
+  const rows: Record<string, string>[] = parse(readFileSync(join(import.meta.dirname, '../seed-data/population.csv')), {
+    bom: true,
+    columns: true,
+    skip_empty_lines: true,
+  });
+  const elders = rows.filter((r) => r.birth_date! < eighty && r.residence_division!.startsWith('4406')).slice(0, 2);
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-  let n = 0;
   for (const [i, r] of elders.entries()) {
     const accountId = await registerAccount(p, sys, {
       type: 'person',
@@ -367,23 +366,21 @@ async function seedNoProofCases(p: Platform, sys: Ctx): Promise<number> {
       requestId: `seed:no-proof:${i + 1}`,
       ip: '127.0.0.1',
     };
-    const item = summary.taskCode;
-    const full = (await latestPublishedItem(p.db, item))!;
     const materials = [];
-    for (const m of full.materials)
+    for (const m of item.materials)
       if (m.fulfilment === 'SHARED_DATA') materials.push({ name: m.name });
       else {
         const file = await uploadCaseFile(p, ctx, {
           name: `${m.name}.pdf`,
           content: pdf,
           truncated: false,
-          taskCode: item,
+          taskCode: item.taskCode,
           material: m.name,
         });
         materials.push({ name: m.name, fileIds: [file.id] });
       }
     await fileApplication(p, ctx, {
-      taskCode: item,
+      taskCode: item.taskCode,
       formData: {
         applicantName: r.name,
         idNumber: r.id_number,
@@ -394,7 +391,6 @@ async function seedNoProofCases(p: Platform, sys: Ctx): Promise<number> {
       materials,
       submit: true,
     });
-    n++;
   }
-  return n;
+  return elders.length;
 }

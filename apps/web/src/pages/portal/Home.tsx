@@ -15,6 +15,7 @@ import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { useThemes } from './Services.tsx';
 
 interface Division {
   code: string;
@@ -29,11 +30,7 @@ const FOSHAN = '440600';
 function FindService({ large }: { large?: boolean }) {
   const { t } = usePrefs();
   const navigate = useNavigate();
-  const themes = useQuery({
-    queryKey: ['catalog', 'themes'],
-    queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
-    staleTime: 5 * 60_000,
-  });
+  const themes = useThemes();
   return (
     <section aria-labelledby="yw-find-title" style={{ marginBottom: 24 }}>
       <Typography.Title level={2} id="yw-find-title" style={{ fontSize: 22 }}>

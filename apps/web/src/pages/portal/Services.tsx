@@ -34,6 +34,15 @@ function useLimit() {
 
 type ServiceObject = 'person' | 'enterprise';
 
+/** The themes (life events included) of published items with their counts (GET /catalog/themes). */
+export function useThemes() {
+  return useQuery({
+    queryKey: ['catalog', 'themes'],
+    queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
+    staleTime: 5 * 60_000,
+  });
+}
+
 /**
  * /services — search the published service items by keyword, pinyin or initials, and filter by theme
  * (life events included), implementing department and applicant type. The filters live in the URL
@@ -60,11 +69,7 @@ export function ServicesPage() {
     if (!('page' in patch)) next.delete('page');
     setParams(next);
   };
-  const themes = useQuery({
-    queryKey: ['catalog', 'themes'],
-    queryFn: () => api.get<{ items: { theme: string; count: number }[] }>('/catalog/themes'),
-    staleTime: 5 * 60_000,
-  });
+  const themes = useThemes();
   const departments = useQuery({
     queryKey: ['catalog', 'departments'],
     queryFn: () => api.get<{ items: { id: string; name: string; count: number }[] }>('/catalog/departments'),
