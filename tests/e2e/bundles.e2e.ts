@@ -101,7 +101,7 @@ describe('browser journeys: 一件事一次办', () => {
     await card.getByText('联办时限 10 个工作日').waitFor();
     await card.getByRole('link', { name: '开办餐饮店', exact: true }).click();
     await page.waitForURL(/\/bundles\/KBCYD$/);
-    await page.getByRole('heading', { name: '开办餐饮店', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: '开办餐饮店', level: 1 }).waitFor();
 
     // The guide: lead department, conditions (如适用) and prerequisites.
     await page.getByText('佛山市市场监督管理局').first().waitFor();
@@ -337,7 +337,7 @@ describe('browser journeys: 一件事一次办', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/account$/);
     await page.goto(`${j.base}/bundles/KBCYD`);
-    await page.getByRole('heading', { name: 'Open a restaurant', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Open a restaurant', level: 1 }).waitFor();
     const sign = page.getByRole('radiogroup', { name: 'Will you put up an outdoor shop sign?' });
     await sign.getByRole('radio', { name: 'Yes', exact: true }).check();
     await page.getByRole('row').filter({ hasText: '户外广告设置许可' }).getByText('Included').waitFor();

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Result, Spin } from 'antd';
 import { type ReactNode, useCallback } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { ApiError, api, setCsrfToken } from './api.ts';
+import { ApiError, api, csrfToken, setCsrfToken } from './api.ts';
 import { useT } from './i18n/index.tsx';
 
 export type AccountType = 'person' | 'enterprise' | 'staff';
@@ -39,6 +39,9 @@ export function useMe() {
   return useQuery<Me | null>({
     queryKey: ME_KEY,
     queryFn: async () => {
+      // A browser session always comes with its CSRF cookie (same expiry, readable by scripts): without
+      // one there is no session to ask about, and asking would only log a 401 in the console.
+      if (!csrfToken()) return null;
       try {
         return await api.get<Me>('/identity/me');
       } catch (e) {

@@ -21,7 +21,8 @@ const base: Omit<
   | keyof typeof bundlesAdminEn
 > = {
   'app.logoLabel': 'Yiwang home',
-  'app.footer': 'Yiwang digital-government platform · Foshan',
+  'app.footer': 'Yiwang digital-government platform · {city}',
+  'app.footerPlain': 'Yiwang digital-government platform',
   'nav.portal': 'Portal',
   'nav.workbench': 'Workbench',
   'nav.admin': 'Admin',
@@ -60,6 +61,7 @@ const base: Omit<
   'form.creditCodeInvalid': 'Enter an 18-character unified social credit code',
   'form.passwordShort': 'Password must be at least 8 characters',
   'home.title': '{city} one-stop government services',
+  'home.titlePlain': 'One-stop government services',
   'home.subtitle':
     'Read service guides, apply online, follow your case and rate the service: let data travel, not people',
   'home.find': 'What do you need to do?',
@@ -223,6 +225,12 @@ const base: Omit<
   'regions.parent': 'Parent division',
   'regions.deleteConfirm': 'Delete "{name}"?',
   'regions.selectHint': 'Select a division on the left',
+  'regions.site': 'Division this platform serves',
+  'regions.siteTag': 'This platform',
+  'regions.setSite': "Make this the platform's division",
+  'regions.setSiteConfirm':
+    'Make "{name}" the division this platform serves? The portal title and the footer will name it.',
+  'regions.siteSet': 'This platform now serves {name}',
   'grids.list': 'Grid list',
   'grids.map': 'Grid map',
   'grids.mapCaption': 'The map shows the boundaries of {n} grids on this page; see the grid list for details.',

@@ -5,6 +5,7 @@ import type { Lang } from '../api.ts';
 import { adminSectionsOf, hasPermission, useMe, useSignOut } from '../auth.tsx';
 import { usePrefs } from '../i18n/index.tsx';
 import { NotificationBell } from '../pages/notifications/Bell.tsx';
+import { useSite } from '../site.ts';
 
 function topKey(pathname: string): string {
   if (pathname.startsWith('/workbench')) return '/workbench';
@@ -20,6 +21,7 @@ function topKey(pathname: string): string {
 
 export function AppLayout() {
   const { t, lang, setLang, elder, setElder } = usePrefs();
+  const site = useSite(lang);
   const me = useMe();
   const loc = useLocation();
   const navigate = useNavigate();
@@ -118,7 +120,9 @@ export function AppLayout() {
       <Layout.Content id="main" className="yw-main" tabIndex={-1}>
         <Outlet />
       </Layout.Content>
-      <Layout.Footer className="yw-footer">{t('app.footer')}</Layout.Footer>
+      <Layout.Footer className="yw-footer">
+        {site.name ? t('app.footer', { city: site.name }) : t('app.footerPlain')}
+      </Layout.Footer>
     </Layout>
   );
 }

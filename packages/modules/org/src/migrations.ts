@@ -82,4 +82,17 @@ export const orgMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // The division this deployment serves (a city's or a province's platform): the portal's title,
+  // the footer and anything else that names "this city". One row; the seed sets the demo city.
+  '0071_org_site': {
+    async up(db) {
+      await sql`
+        create table org_site (
+          id smallint primary key default 1 check (id = 1),
+          division_code text not null references divisions (code),
+          updated_at timestamptz not null default now()
+        );
+      `.execute(db);
+    },
+  },
 };

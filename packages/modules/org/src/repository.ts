@@ -108,6 +108,24 @@ export async function getDivision(db: Q, code: string): Promise<Division | null>
   return r ? toDivision(r) : null;
 }
 
+/** The division this deployment serves, or null before one is set. */
+export async function siteDivision(db: Q): Promise<Division | null> {
+  const r = await db
+    .selectFrom('org_site')
+    .innerJoin('divisions', 'divisions.code', 'org_site.division_code')
+    .selectAll('divisions')
+    .executeTakeFirst();
+  return r ? toDivision(r) : null;
+}
+
+export async function setSiteDivision(db: Q, code: string): Promise<void> {
+  await db
+    .insertInto('org_site')
+    .values({ id: 1, division_code: code, updated_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ division_code: code, updated_at: new Date().toISOString() }))
+    .execute();
+}
+
 export async function existingDivisionCodes(db: Q, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
   const rows = await db.selectFrom('divisions').select('code').where('code', 'in', codes).execute();

@@ -22,6 +22,27 @@ export async function routes(scope: FastifyInstance, platform: Platform): Promis
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['org'];
 
+  // ----- site: the division this deployment serves -----
+  app.get(
+    '/site',
+    { schema: { tags, summary: 'The division this platform serves (public: the portal names its city)' } },
+    () => svc.getSite(platform),
+  );
+  app.put(
+    '/site',
+    {
+      schema: {
+        tags,
+        summary: 'Set the division this platform serves (platform administrators)',
+        body: Type.Object(
+          { divisionCode: Type.String({ minLength: 6, maxLength: 12 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    (req) => svc.setSite(platform, requestCtx(req), req.body),
+  );
+
   // ----- divisions -----
   app.get(
     '/divisions',

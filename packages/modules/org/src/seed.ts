@@ -222,6 +222,7 @@ export async function seed(platform: Platform, log: (line: string) => void): Pro
           departmentId: g.departmentId,
         });
     }
+    await repo.setSiteDivision(tx, '440600');
     await writeAudit(tx, ctx, {
       action: 'org.seed',
       objectType: 'division',

@@ -24,6 +24,7 @@ import {
   divisionParent,
   divisionPrefix,
 } from '@yiwang/shared';
+import { pinyin } from 'pinyin-pro';
 import { isKnownPermission } from './permissions.ts';
 import { normalizePolygon, validPolygon } from './polygon.ts';
 import type { Department, Division, GeoPolygon, Grid, Role, ScopeFilter } from './repository.ts';
@@ -81,6 +82,42 @@ export async function getDivision(p: Platform, ctx: Ctx, code: string) {
   return { ...d, children: await repo.countDivisionChildren(p.db, code) };
 }
 
+// ---------- site ----------
+
+export interface Site {
+  /** The division this deployment serves (e.g. the demo city 佛山市), or null before one is set. */
+  division: Division | null;
+  /** Its name in English: the pinyin of the name without its level suffix (佛山市 → Foshan). */
+  nameEn: string | null;
+}
+
+const LEVEL_SUFFIX = /(特别行政区|自治区|自治州|自治县|地区|街道|省|市|区|县|盟|旗|镇|乡)$/;
+
+export function englishName(name: string): string {
+  const base = name.replace(LEVEL_SUFFIX, '') || name;
+  const word = pinyin(base, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('');
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** Public: which city (or province) this platform is, for the portal's title and footer. */
+export async function getSite(p: Platform): Promise<Site> {
+  const division = await repo.siteDivision(p.db);
+  return { division, nameEn: division ? englishName(division.name) : null };
+}
+
+/** Sets the division this deployment serves (platform administrators: org.division.manage everywhere). */
+export async function setSite(p: Platform, ctx: Ctx, input: { divisionCode: string }): Promise<Site> {
+  authorize(ctx, 'org.division.manage', {});
+  const code = input.divisionCode.trim();
+  const d = await repo.getDivision(p.db, code);
+  if (!d) throw badRequest('DIVISION_NOT_FOUND', '没有这个行政区划', 'No such division', 'divisionCode');
+  await p.db.transaction().execute(async (tx) => {
+    await repo.setSiteDivision(tx, code);
+    await writeAudit(tx, ctx, { action: 'org.site.update', objectType: 'division', objectId: code });
+  });
+  return { division: d, nameEn: englishName(d.name) };
+}
+
 function invalidDivisionCode() {
   return badRequest(
     'INVALID_DIVISION_CODE',
@@ -129,6 +166,13 @@ export async function deleteDivision(p: Platform, ctx: Ctx, code: string) {
   if (!d) throw notFound('Division', '行政区划');
   authorize(ctx, 'org.division.manage', { regionCode: code });
   await p.db.transaction().execute(async (tx) => {
+    if ((await repo.siteDivision(tx))?.code === code)
+      throw conflict(
+        'DIVISION_IS_SITE',
+        '该区划是本平台所在地区，不能删除；请先更改本平台所在地区',
+        'The division is the one this platform serves; set another one first',
+        'code',
+      );
     const u = await repo.divisionUsage(tx, code);
     if (u.children || u.grids || u.departments)
       throw conflict(

@@ -104,6 +104,50 @@ describe('divisions', () => {
   });
 });
 
+describe('site', () => {
+  it('names the seeded demo city to anyone, and only a platform administrator changes it', async () => {
+    const anon = await rt.app.inject({ method: 'GET', url: '/api/v1/org/site' });
+    expect(anon.statusCode).toBe(200);
+    expect(anon.json()).toEqual({
+      division: { code: '440600', name: '佛山市', level: 'prefecture', parentCode: '440000' },
+      nameEn: 'Foshan',
+    });
+
+    // bad input and callers without the platform-wide grant change nothing
+    const unknown = await api(admin, 'PUT', '/site', { divisionCode: '440699' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'DIVISION_NOT_FOUND', field: 'divisionCode' });
+    expect(unknown.body.messageEn).toBeTruthy();
+    expect((await api(admin, 'PUT', '/site', {})).status).toBe(400);
+    const scoped = await api(district, 'PUT', '/site', { divisionCode: '440604' });
+    expect(scoped.status).toBe(403);
+    const anonPut = await rt.app.inject({
+      method: 'PUT',
+      url: '/api/v1/org/site',
+      payload: { divisionCode: '440604' },
+    });
+    expect(anonPut.statusCode).toBe(401);
+    expect((await api(admin, 'GET', '/site')).body.division.code).toBe('440600');
+
+    const set = await api(admin, 'PUT', '/site', { divisionCode: '440604' });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ division: { code: '440604', name: '禅城区' }, nameEn: 'Chancheng' });
+    expect((await rt.app.inject({ method: 'GET', url: '/api/v1/org/site' })).json().nameEn).toBe('Chancheng');
+    expect(await auditRows({ action: 'org.site.update', objectId: '440604' })).toHaveLength(1);
+
+    // the division the platform serves cannot be deleted from under it
+    const c = await api(admin, 'POST', '/divisions', { code: '440604201000', name: '站点镇' });
+    expect(c.status).toBe(201);
+    expect((await api(admin, 'PUT', '/site', { divisionCode: '440604201000' })).status).toBe(200);
+    const del = await api(admin, 'DELETE', '/divisions/440604201000');
+    expect(del.status).toBe(409);
+    expect(del.body.code).toBe('DIVISION_IS_SITE');
+
+    expect((await api(admin, 'PUT', '/site', { divisionCode: '440600' })).status).toBe(200);
+    expect((await api(admin, 'DELETE', '/divisions/440604201000')).status).toBe(204);
+  });
+});
+
 describe('grids', () => {
   it('validates code and polygon', async () => {
     const g = await api(admin, 'GET', '/grids?divisionCode=440604&pageSize=1');

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App as AntApp,
@@ -13,12 +13,14 @@ import {
   Popconfirm,
   Row,
   Space,
+  Tag,
   Tree,
 } from 'antd';
 import type { DataNode, EventDataNode } from 'antd/es/tree';
 import { useCallback, useMemo, useState } from 'react';
 import { api, applyFormError, errorText } from '../../api.ts';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { SITE_KEY, useSite } from '../../site.ts';
 import { ImportButton, PageTitle } from './common.tsx';
 
 export interface Division {
@@ -44,6 +46,8 @@ export default function RegionsPage() {
   const [modal, setModal] = useState<'add' | 'rename' | null>(null);
   const [form] = Form.useForm();
   const [busy, setBusy] = useState(false);
+  const site = useSite(lang);
+  const queryClient = useQueryClient();
 
   const load = useCallback(async (parent: string) => {
     const items = await fetchChildren(parent);
@@ -64,13 +68,22 @@ export default function RegionsPage() {
         const kids = children[d.code];
         return {
           key: d.code,
-          title: `${d.name}（${d.code}）`,
+          title: (
+            <>
+              {d.name}（{d.code}）
+              {d.code === site.code && (
+                <Tag color="blue" style={{ marginInlineStart: 8 }}>
+                  {t('regions.siteTag')}
+                </Tag>
+              )}
+            </>
+          ),
           isLeaf: kids !== undefined && kids.length === 0,
           children: kids && kids.length > 0 ? build(d.code) : undefined,
         };
       });
     return build(ROOT);
-  }, [children]);
+  }, [children, site.code, t]);
 
   const sel = selected ? byCode[selected] : undefined;
 
@@ -106,6 +119,17 @@ export default function RegionsPage() {
       message.success(t('common.deleted'));
       setSelected(null);
       await refreshParentOf(sel);
+    } catch (e) {
+      message.error(errorText(e, lang));
+    }
+  };
+
+  const makeSite = async () => {
+    if (!sel) return;
+    try {
+      await api.put('/org/site', { divisionCode: sel.code });
+      await queryClient.invalidateQueries({ queryKey: SITE_KEY });
+      message.success(t('regions.siteSet', { name: sel.name }));
     } catch (e) {
       message.error(errorText(e, lang));
     }
@@ -163,6 +187,15 @@ export default function RegionsPage() {
                     { key: 'name', label: t('regions.name'), children: sel.name },
                     { key: 'level', label: t('regions.levelLabel'), children: levelText(sel.level) },
                     { key: 'parent', label: t('regions.parent'), children: sel.parentCode ?? t('common.none') },
+                    ...(sel.code === site.code
+                      ? [
+                          {
+                            key: 'site',
+                            label: t('regions.site'),
+                            children: <Tag color="blue">{t('regions.siteTag')}</Tag>,
+                          },
+                        ]
+                      : []),
                   ]}
                 />
                 <Space wrap style={{ marginTop: 16 }}>
@@ -174,6 +207,14 @@ export default function RegionsPage() {
                   >
                     {t('regions.rename')}
                   </Button>
+                  {sel.code !== site.code && (
+                    <Popconfirm
+                      title={t('regions.setSiteConfirm', { name: sel.name })}
+                      onConfirm={() => void makeSite()}
+                    >
+                      <Button>{t('regions.setSite')}</Button>
+                    </Popconfirm>
+                  )}
                   <Popconfirm title={t('regions.deleteConfirm', { name: sel.name })} onConfirm={() => void remove()}>
                     <Button danger>{t('common.delete')}</Button>
                   </Popconfirm>

@@ -281,7 +281,9 @@ export default function ApplyPage() {
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-apply">
         <Link to={`/services/${encodeURIComponent(taskCode)}`}>{t('apply.cancel')}</Link>
-        <Typography.Title level={2}>{t('apply.title', { name: g.name })}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('apply.title', { name: g.name })}
+        </Typography.Title>
         {saved ? <Alert type="info" showIcon message={t('apply.draftOf', { serialNo: saved.serialNo })} /> : null}
         <Card title={<h3 className="yw-card-title">{t('apply.formTitle')}</h3>}>
           {properties.length ? (

@@ -161,7 +161,7 @@ export default function CaseDetailPage() {
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-case yw-apply">
         <Link to="/my/cases">{t('apply.detail.back')}</Link>
-        <Typography.Title level={2}>
+        <Typography.Title level={1} className="yw-page-title">
           {t('apply.detail.title')}：{c.itemName}
         </Typography.Title>
 

@@ -26,7 +26,9 @@ export default function MyCasesPage() {
   return (
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-case">
-        <Typography.Title level={2}>{t('apply.mine.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('apply.mine.title')}
+        </Typography.Title>
         <MyBundleCases />
         <div className="yw-toolbar">
           <Select

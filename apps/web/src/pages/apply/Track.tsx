@@ -34,7 +34,9 @@ export default function TrackPage() {
   return (
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-case">
-        <Typography.Title level={2}>{t('apply.track.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('apply.track.title')}
+        </Typography.Title>
         <Card className="yw-narrow" style={{ margin: 0 }}>
           <Typography.Paragraph>{t('apply.track.intro')}</Typography.Paragraph>
           <Typography.Paragraph type="secondary">{t('bundles.track.hint')}</Typography.Paragraph>

@@ -103,7 +103,9 @@ export default function BundleCasePage() {
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-case yw-apply yw-bundles">
         <Link to="/my/cases">{t('apply.detail.back')}</Link>
-        <Typography.Title level={2}>{t('bundles.case.title', { name: b.bundleName })}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('bundles.case.title', { name: b.bundleName })}
+        </Typography.Title>
         <Card title={<h3 className="yw-card-title">{t('apply.detail.summary')}</h3>}>
           <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
             <Descriptions.Item label={t('bundles.case.bundle')}>

@@ -76,7 +76,9 @@ export default function BundleGuidePage() {
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-apply yw-bundles">
         <Link to="/bundles">{t('bundles.back')}</Link>
-        <Typography.Title level={2}>{bundleName(g, lang)}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {bundleName(g, lang)}
+        </Typography.Title>
         {g.description ? <Typography.Paragraph>{g.description}</Typography.Paragraph> : null}
         <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
           <Descriptions.Item label={t('bundles.theme')}>{g.theme}</Descriptions.Item>

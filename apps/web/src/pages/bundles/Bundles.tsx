@@ -21,7 +21,9 @@ export default function BundlesPage() {
   return (
     <ElderFriendly>
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-bundles">
-        <Typography.Title level={2}>{t('bundles.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('bundles.title')}
+        </Typography.Title>
         <Typography.Paragraph>{t('bundles.intro')}</Typography.Paragraph>
         <Link to="/services">{t('bundles.toServices')}</Link>
         {list.error ? <Alert type="error" showIcon message={errorText(list.error, lang)} /> : null}

@@ -22,7 +22,9 @@ export default function ShowVerifyPage() {
   return (
     <ElderFriendly>
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-        <Typography.Title level={2}>{t('licences.showVerify.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('licences.showVerify.title')}
+        </Typography.Title>
         {answer.isLoading ? <Card loading /> : null}
         {e instanceof ApiError && e.status === 410 ? (
           <Result

@@ -61,7 +61,9 @@ export default function VerifyPage() {
   return (
     <ElderFriendly>
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-        <Typography.Title level={2}>{t('licences.verify.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('licences.verify.title')}
+        </Typography.Title>
         <Typography.Paragraph type="secondary">{t('licences.verify.intro')}</Typography.Paragraph>
         <Card title={<h2 className="yw-card-title">{t('licences.verify.byIdentifier')}</h2>}>
           <Form

@@ -20,7 +20,9 @@ export default function WalletPage() {
   return (
     <ElderFriendly>
       <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-        <Typography.Title level={2}>{t('licences.wallet.title')}</Typography.Title>
+        <Typography.Title level={1} className="yw-page-title">
+          {t('licences.wallet.title')}
+        </Typography.Title>
         <Typography.Paragraph type="secondary">{t('licences.wallet.intro')}</Typography.Paragraph>
         {list.error ? <Alert type="error" showIcon title={errorText(list.error, lang)} /> : null}
         {list.isLoading ? <Card loading /> : null}

@@ -102,7 +102,7 @@ export default function WalletDetailPage() {
         <Link to="/my/licences">
           <ArrowLeftOutlined aria-hidden /> {t('licences.detail.back')}
         </Link>
-        <Typography.Title level={2}>
+        <Typography.Title level={1} className="yw-page-title">
           <Space wrap>
             {typeNameOf(l, lang)}
             <StatusTag status={l.effectiveStatus} />

@@ -8,23 +8,13 @@ import {
   SafetyCertificateOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Input, Row, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { useSite } from '../../site.ts';
 import { useThemes } from './Services.tsx';
-
-interface Division {
-  code: string;
-  name: string;
-  level: number | string;
-  parentCode: string | null;
-}
-
-const FOSHAN = '440600';
 
 /** The portal's first question: what do you need? A search box and the themes (life events) with items. */
 function FindService({ large }: { large?: boolean }) {
@@ -67,14 +57,8 @@ export function HomePage() {
   const navigate = useNavigate();
   const me = useMe();
   const signedIn = !!me.data;
-  const cities = useQuery({
-    queryKey: ['divisions', '440000'],
-    queryFn: () => api.get<{ items: Division[] }>('/org/divisions', { parent: '440000' }),
-    staleTime: 10 * 60_000,
-    retry: false,
-  });
-  const cityZh = cities.data?.items.find((d) => d.code === FOSHAN || d.code.startsWith('4406'))?.name ?? '佛山市';
-  const title = lang === 'en' ? t('home.title', { city: 'Foshan' }) : t('home.title', { city: cityZh });
+  const site = useSite(lang);
+  const title = site.name ? t('home.title', { city: site.name }) : t('home.titlePlain');
 
   const accountTarget = me.data?.account.type === 'staff' ? '/workbench' : '/account';
 

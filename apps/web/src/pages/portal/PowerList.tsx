@@ -247,7 +247,9 @@ export default function PowerListPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Link to="/services">{t('services.back')}</Link>
-      <Typography.Title level={2}>{t('catalogAdmin.power.title')}</Typography.Title>
+      <Typography.Title level={1} className="yw-page-title">
+        {t('catalogAdmin.power.title')}
+      </Typography.Title>
       <Typography.Paragraph type="secondary">{t('catalogAdmin.power.intro')}</Typography.Paragraph>
       <Tabs
         items={[

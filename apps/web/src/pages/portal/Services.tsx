@@ -90,7 +90,9 @@ export function ServicesPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{t('services.title')}</Typography.Title>
+      <Typography.Title level={1} className="yw-page-title">
+        {t('services.title')}
+      </Typography.Title>
       <Space wrap size="large">
         <Link to="/bundles">{t('bundles.servicesLink')}</Link>
         <Link to="/services/power-list">{t('catalogAdmin.power.link')}</Link>
@@ -224,7 +226,9 @@ export function ServiceGuidePage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Link to="/services">{t('services.back')}</Link>
-      <Typography.Title level={2}>{g.name}</Typography.Title>
+      <Typography.Title level={1} className="yw-page-title">
+        {g.name}
+      </Typography.Title>
       <ApplyButton guide={g} />
       <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
         <Descriptions.Item label={t('services.department')}>{g.departmentName}</Descriptions.Item>
