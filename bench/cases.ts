@@ -556,6 +556,13 @@ async function benchDatabase(database: 'PostgreSQL' | 'PGlite', databaseUrl: str
         headers: authOf('approver'),
       }),
     );
+    // The same cards as the web inbox opens on 待办 (since 2026-12-03): over the open cases only.
+    sc.push(
+      await measure('inboxCountsOpen', 'GET inbox/counts?view=open (the cards of 待办, approver)', {
+        url: `${base}/api/v1/cases/inbox/counts?view=open`,
+        headers: authOf('approver'),
+      }),
+    );
     sc.push(
       await measure('searchFood', 'GET /catalog/items?q=食品', { url: `${base}/api/v1/catalog/items?q=${food}` }),
     );

@@ -12,7 +12,10 @@
  *
  * The field names are those of the seeded resources (packages/modules/data/src/seed.ts).
  */
+
+import { Writable } from 'node:stream';
 import { creditCodeCheckChar, idNumberCheckDigit } from '@yiwang/shared';
+import ExcelJS from 'exceljs';
 
 export const DISTRICTS = [
   { code: '440604', name: '禅城区', streets: ['祖庙街道', '石湾镇街道', '张槎街道', '南庄镇'] },
@@ -163,4 +166,25 @@ export function enterpriseCsv(from: number, to: number): Buffer {
     lines.push(ENTERPRISE_FIELDS.map((f) => e[f]).join(','));
   }
   return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/** The same rows as `enterpriseCsv`, as one XLSX sheet (ExcelJS streaming writer); capital is a number cell. */
+export async function enterpriseXlsx(from: number, to: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useSharedStrings: false, useStyles: false });
+  const ws = wb.addWorksheet('法人');
+  ws.addRow([...ENTERPRISE_FIELDS]).commit();
+  for (let n = from; n < to; n++) {
+    const e = enterprise(n);
+    ws.addRow(ENTERPRISE_FIELDS.map((f) => (f === 'capital' ? Number(e.capital) : e[f]))).commit();
+  }
+  ws.commit();
+  await wb.commit();
+  return Buffer.concat(chunks);
 }

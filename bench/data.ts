@@ -2,7 +2,7 @@
  * Data exchange benchmark (`npm run bench:data`): gateway lookups by key on the base libraries
  * (人口 with 1,000,000 persons, 法人 with 200,000 enterprises) with masking and audit, against an
  * unmasked, unaudited lookup and a bare select-by-key route of the same run and process; and connector
- * sync throughput from MariaDB and from CSV through the module's own connector code. PostgreSQL first,
+ * sync throughput from MariaDB, CSV and XLSX through the module's own connector code. PostgreSQL first,
  * then PGlite. All traffic goes to 127.0.0.1. See docs/benchmarks.md ("Data exchange benchmark").
  *
  * Environment:
@@ -13,7 +13,7 @@
  *   BENCH_PGLITE_PERSONS=300000 / BENCH_PGLITE_ENTERPRISES=60000   the same for PGlite (fewer, for the time)
  *   BENCH_ROUNDS=2                  rounds of the three compared scenarios (order alternates)
  *   BENCH_LOAD_BATCH=5000           rows per upsertRows batch of the bulk load
- *   BENCH_SYNC_ROWS=30000           rows per connector sync run (MariaDB, CSV)
+ *   BENCH_SYNC_ROWS=30000           rows per connector sync run (MariaDB, CSV, XLSX)
  *   BENCH_MYSQL_HOST / BENCH_MYSQL_PORT   MariaDB (default 127.0.0.1:3306, user root, empty password)
  *   BENCH_DURATION=8                measured seconds per HTTP scenario (after 1 s warm-up)
  */
@@ -49,6 +49,7 @@ import {
   type Enterprise,
   enterprise,
   enterpriseCsv,
+  enterpriseXlsx,
   maskedPerson,
   PERSON_FIELDS,
   person,
@@ -382,7 +383,7 @@ async function bulkLoad(
 // ---------- connector sync ----------
 
 interface SyncResult {
-  source: 'MariaDB' | 'CSV';
+  source: 'MariaDB' | 'CSV' | 'XLSX';
   skipped?: string;
   rows?: number;
   /** Preparing the source (MariaDB insert / CSV text), not part of the sync. */
@@ -513,13 +514,28 @@ async function syncCsv(p: Platform, legal: Resource, from: number, rows: number)
   });
 }
 
+async function syncXlsx(p: Platform, legal: Resource, from: number, rows: number): Promise<SyncResult> {
+  const t0 = performance.now();
+  const file = await enterpriseXlsx(from, from + rows);
+  const prepareMs = Math.round(performance.now() - t0);
+  return timedSync(p, legal, from, rows, 'XLSX', prepareMs, `${mib(file.length)} MiB`, {
+    connector: {
+      name: '基准：市场主体登记库导出文件（XLSX）',
+      kind: 'file',
+      config: { format: 'xlsx' },
+      syncMode: 'full',
+    },
+    run: { trigger: 'upload', upload: file },
+  });
+}
+
 /** Creates the connector, times one `runSync` into 法人, counts and samples what it stored. */
 async function timedSync(
   p: Platform,
   legal: Resource,
   from: number,
   rows: number,
-  source: 'MariaDB' | 'CSV',
+  source: 'MariaDB' | 'CSV' | 'XLSX',
   prepareMs: number,
   note: string,
   how: { connector: Parameters<typeof createConnector>[3]; run: Parameters<typeof runSync>[3] },
@@ -922,6 +938,7 @@ async function benchDatabase(
     const sync: SyncResult[] = [];
     sync.push(await syncMariaDb(p, legal, enterprises, SYNC_ROWS));
     sync.push(await syncCsv(p, legal, enterprises + SYNC_ROWS, SYNC_ROWS));
+    sync.push(await syncXlsx(p, legal, enterprises + 2 * SYNC_ROWS, SYNC_ROWS));
 
     const counts = await sql<{ calls: string; audit: string }>`
       select (select count(*) from data_calls) as calls, (select count(*) from audit_log) as audit`.execute(db);
