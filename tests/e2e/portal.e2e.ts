@@ -53,3 +53,44 @@ describe('browser journeys: portal preferences', () => {
     await page.close();
   });
 });
+
+describe('browser journeys: page structure', () => {
+  it('every public page has one h1 and no skipped heading level', async () => {
+    const page = await j.browser.newPage();
+    const items = await (await fetch(`${j.base}/api/v1/catalog/items?q=spjy`)).json();
+    const bundles = await (await fetch(`${j.base}/api/v1/bundles`)).json();
+    const pages = [
+      '/',
+      '/services',
+      `/services/${items.items[0].taskCode}`,
+      '/services/power-list',
+      '/bundles',
+      `/bundles/${bundles.items[0].code}`,
+      '/track',
+      '/verify',
+      '/login',
+      '/register',
+    ];
+    for (const path of pages) {
+      await page.goto(`${j.base}${path}`);
+      await page.locator('h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const levels = await page.evaluate(() =>
+        [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+          .filter((h) => (h as HTMLElement).offsetParent !== null)
+          .map((h) => Number(h.tagName[1])),
+      );
+      expect(
+        levels.filter((l) => l === 1),
+        path,
+      ).toHaveLength(1);
+      expect(levels[0], path).toBe(1);
+      for (let i = 1; i < levels.length; i++)
+        expect(
+          levels[i]! - Math.max(...levels.slice(0, i)),
+          `${path}: heading ${i} of ${levels.join(',')}`,
+        ).toBeLessThanOrEqual(1);
+    }
+    await page.close();
+  });
+});

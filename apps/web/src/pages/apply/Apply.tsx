@@ -285,7 +285,7 @@ export default function ApplyPage() {
           {t('apply.title', { name: g.name })}
         </Typography.Title>
         {saved ? <Alert type="info" showIcon message={t('apply.draftOf', { serialNo: saved.serialNo })} /> : null}
-        <Card title={<h3 className="yw-card-title">{t('apply.formTitle')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.formTitle')}</h2>}>
           {properties.length ? (
             <>
               <Typography.Paragraph type="secondary">{t('apply.prefilled')}</Typography.Paragraph>
@@ -313,7 +313,7 @@ export default function ApplyPage() {
             <Typography.Paragraph>{t('apply.noForm')}</Typography.Paragraph>
           )}
         </Card>
-        <Card title={<h3 className="yw-card-title">{t('apply.materialsTitle')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.materialsTitle')}</h2>}>
           <MaterialsEditor
             taskCode={taskCode}
             materials={g.materials}

@@ -165,7 +165,7 @@ export default function CaseDetailPage() {
           {t('apply.detail.title')}：{c.itemName}
         </Typography.Title>
 
-        <Card title={<h3 className="yw-card-title">{t('apply.detail.summary')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.detail.summary')}</h2>}>
           <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
             <Descriptions.Item label={t('apply.detail.item')}>
               <Link to={`/services/${encodeURIComponent(c.taskCode)}`}>{c.itemName}</Link>
@@ -214,7 +214,7 @@ export default function CaseDetailPage() {
         </Card>
 
         {c.outcome || refused ? (
-          <Card title={<h3 className="yw-card-title">{t('apply.detail.result')}</h3>}>
+          <Card title={<h2 className="yw-card-title">{t('apply.detail.result')}</h2>}>
             <Descriptions bordered column={1} size="small">
               {c.outcome ? (
                 <Descriptions.Item label={t('apply.detail.outcome')}>
@@ -269,7 +269,7 @@ export default function CaseDetailPage() {
         ) : null}
 
         {c.procedures?.length ? (
-          <Card title={<h3 className="yw-card-title">{t('apply.detail.procedures')}</h3>}>
+          <Card title={<h2 className="yw-card-title">{t('apply.detail.procedures')}</h2>}>
             <ul className="yw-link-list">
               {c.procedures.map((p) => (
                 <li key={`${p.type}-${p.start}`}>
@@ -284,11 +284,11 @@ export default function CaseDetailPage() {
           </Card>
         ) : null}
 
-        <Card title={<h3 className="yw-card-title">{t('apply.detail.materials')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.detail.materials')}</h2>}>
           <MaterialsTable materials={c.materials ?? []} />
         </Card>
 
-        <Card title={<h3 className="yw-card-title">{t('apply.detail.timeline')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.detail.timeline')}</h2>}>
           {timeline.error ? (
             <Alert type="error" showIcon message={errorText(timeline.error, lang)} />
           ) : (
@@ -446,7 +446,7 @@ function SupplementCard(props: EditCardProps) {
   const notes = Object.fromEntries(s.items.map((i) => [i.material, i.note]));
   return (
     <Card
-      title={<h3 className="yw-card-title">{t('apply.detail.supplementTitle')}</h3>}
+      title={<h2 className="yw-card-title">{t('apply.detail.supplementTitle')}</h2>}
       className="yw-supplement"
       style={{ borderColor: '#ad6800' }}
     >
@@ -474,7 +474,7 @@ function ResubmitCard(props: EditCardProps & { reason: string | null | undefined
   const { t } = usePrefs();
   const names = props.guide?.materials.map((m) => m.name) ?? (props.view.materials ?? []).map((m) => m.name);
   return (
-    <Card title={<h3 className="yw-card-title">{t('apply.detail.returned')}</h3>}>
+    <Card title={<h2 className="yw-card-title">{t('apply.detail.returned')}</h2>}>
       {props.reason ? (
         <Alert type="warning" showIcon message={t('apply.detail.reason', { text: props.reason })} />
       ) : null}
@@ -488,7 +488,7 @@ function ResubmitCard(props: EditCardProps & { reason: string | null | undefined
 function ToleratedCard(props: EditCardProps & { names: string[] }) {
   const { t } = usePrefs();
   return (
-    <Card title={<h3 className="yw-card-title">{t('apply.detail.tolTitle')}</h3>}>
+    <Card title={<h2 className="yw-card-title">{t('apply.detail.tolTitle')}</h2>}>
       <Typography.Paragraph>{t('apply.detail.tolIntro')}</Typography.Paragraph>
       <MaterialsAction {...props} requireAll submitText={t('apply.detail.tolSubmit')} />
     </Card>

@@ -83,7 +83,7 @@ export default function TrackPage() {
                 </Descriptions.Item>
               ) : null}
             </Descriptions>
-            <Typography.Title level={3} style={{ fontSize: 20 }}>
+            <Typography.Title level={2} style={{ fontSize: 20 }}>
               {t('apply.detail.timeline')}
             </Typography.Title>
             <CaseTimeline events={r.timeline} />

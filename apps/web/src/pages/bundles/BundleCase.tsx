@@ -106,7 +106,7 @@ export default function BundleCasePage() {
         <Typography.Title level={1} className="yw-page-title">
           {t('bundles.case.title', { name: b.bundleName })}
         </Typography.Title>
-        <Card title={<h3 className="yw-card-title">{t('apply.detail.summary')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('apply.detail.summary')}</h2>}>
           <Descriptions bordered column={{ xs: 1, md: 2 }} size="small">
             <Descriptions.Item label={t('bundles.case.bundle')}>
               <Link to={`/bundles/${encodeURIComponent(b.bundleCode)}`}>{b.bundleName}</Link>
@@ -135,7 +135,7 @@ export default function BundleCasePage() {
         </Card>
 
         <section aria-labelledby="yw-bundle-children">
-          <Typography.Title level={3} id="yw-bundle-children" style={{ fontSize: 20 }}>
+          <Typography.Title level={2} id="yw-bundle-children" style={{ fontSize: 20 }}>
             {t('bundles.case.children', { n: children.length, d: deptCount })}
           </Typography.Title>
           <Typography.Paragraph type="secondary">{t('bundles.case.childrenIntro')}</Typography.Paragraph>
@@ -150,9 +150,9 @@ export default function BundleCasePage() {
                     role="region"
                     aria-labelledby={headingId}
                     title={
-                      <h4 id={headingId} className="yw-card-title">
+                      <h3 id={headingId} className="yw-card-title">
                         {c.itemName}
-                      </h4>
+                      </h3>
                     }
                   >
                     <Descriptions column={1} size="small">
@@ -193,7 +193,7 @@ export default function BundleCasePage() {
           </Row>
         </section>
 
-        <Card title={<h3 className="yw-card-title">{t('bundles.case.timeline')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('bundles.case.timeline')}</h2>}>
           <BundleTimeline events={timeline} />
         </Card>
         {guide.error ? <Alert type="warning" showIcon message={errorText(guide.error, lang)} /> : null}

@@ -95,7 +95,7 @@ export default function BundleGuidePage() {
             {t('bundles.scopeValue', { n: g.members.length, d: deptCount })}
           </Descriptions.Item>
         </Descriptions>
-        <Card title={<h3 className="yw-card-title">{t('bundles.membersTitle')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('bundles.membersTitle')}</h2>}>
           <MembersTable guide={g} answers={canApply ? answers : null} />
         </Card>
         {canApply && account ? (
@@ -108,7 +108,7 @@ export default function BundleGuidePage() {
           />
         ) : (
           <>
-            <Card title={<h3 className="yw-card-title">{t('bundles.materialsTitle')}</h3>}>
+            <Card title={<h2 className="yw-card-title">{t('bundles.materialsTitle')}</h2>}>
               <MaterialsTable guide={g} />
             </Card>
             {!g.available ? (
@@ -406,7 +406,7 @@ function BundleApplication({
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {g.scenarios.length ? (
-        <Card title={<h3 className="yw-card-title">{t('bundles.scenario.title')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('bundles.scenario.title')}</h2>}>
           <Typography.Paragraph type="secondary">{t('bundles.scenario.intro')}</Typography.Paragraph>
           {g.scenarios.map((s, i) => {
             const qid = `yw-bundle-q-${i}`;
@@ -453,7 +453,7 @@ function BundleApplication({
           items: itemsApplied.join(lang === 'en' ? ', ' : '、'),
         })}
       />
-      <Card title={<h3 className="yw-card-title">{t('bundles.formTitle')}</h3>}>
+      <Card title={<h2 className="yw-card-title">{t('bundles.formTitle')}</h2>}>
         <Typography.Paragraph type="secondary">{t('bundles.formIntro')}</Typography.Paragraph>
         <Form
           ref={formRef}
@@ -473,7 +473,7 @@ function BundleApplication({
           onSubmit={onSubmit}
         />
       </Card>
-      <Card title={<h3 className="yw-card-title">{t('bundles.materialsTitle')}</h3>}>
+      <Card title={<h2 className="yw-card-title">{t('bundles.materialsTitle')}</h2>}>
         <Typography.Paragraph type="secondary">{t('bundles.materialsIntro')}</Typography.Paragraph>
         <BundleMaterials
           guide={g}

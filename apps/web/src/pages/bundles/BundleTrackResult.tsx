@@ -8,7 +8,7 @@ export function BundleTrackResult({ r }: { r: BundleTrackView }) {
   const { t } = usePrefs();
   return (
     <section aria-labelledby="yw-bundle-track">
-      <Typography.Title level={3} id="yw-bundle-track" style={{ fontSize: 20 }}>
+      <Typography.Title level={2} id="yw-bundle-track" style={{ fontSize: 20 }}>
         {t('bundles.track.title', { name: r.bundleName })}
       </Typography.Title>
       <Descriptions bordered column={{ xs: 1, md: 2 }} size="small" style={{ marginBottom: 24 }}>

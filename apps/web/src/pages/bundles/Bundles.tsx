@@ -31,7 +31,7 @@ export default function BundlesPage() {
         {!list.isLoading && !list.error && !items.length ? <Empty description={t('bundles.empty')} /> : null}
         {themes.map((theme, ti) => (
           <section key={theme} aria-labelledby={`yw-bundle-theme-${ti}`}>
-            <Typography.Title level={3} id={`yw-bundle-theme-${ti}`} className="yw-bundle-theme">
+            <Typography.Title level={2} id={`yw-bundle-theme-${ti}`} className="yw-bundle-theme">
               {theme}
             </Typography.Title>
             <Row gutter={[16, 16]}>
@@ -42,7 +42,7 @@ export default function BundlesPage() {
                   return (
                     <Col xs={24} md={12} key={b.code}>
                       <Card className="yw-bundle-card" role="article" aria-labelledby={headingId}>
-                        <Typography.Title level={4} id={headingId} className="yw-bundle-card-title">
+                        <Typography.Title level={3} id={headingId} className="yw-bundle-card-title">
                           <Link to={`/bundles/${encodeURIComponent(b.code)}`}>{bundleName(b, lang)}</Link>
                         </Typography.Title>
                         {b.description ? <Typography.Paragraph>{b.description}</Typography.Paragraph> : null}

@@ -19,7 +19,7 @@ export function MyBundleCases() {
   return (
     <>
       <section aria-labelledby="yw-my-bundles">
-        <Typography.Title level={3} id="yw-my-bundles" style={{ fontSize: 20 }}>
+        <Typography.Title level={2} id="yw-my-bundles" style={{ fontSize: 20 }}>
           {t('bundles.mine.title')}
         </Typography.Title>
         <Table<BundleCaseView>
@@ -44,7 +44,7 @@ export function MyBundleCases() {
           ]}
         />
       </section>
-      <Typography.Title level={3} style={{ fontSize: 20, margin: 0 }}>
+      <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
         {t('bundles.mine.single')}
       </Typography.Title>
     </>

@@ -116,7 +116,7 @@ export default function WalletDetailPage() {
             description={l.statusReason ?? undefined}
           />
         ) : null}
-        <Card title={<h3 className="yw-card-title">{t('licences.detail.use')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('licences.detail.use')}</h2>}>
           <Space wrap>
             <Button
               type="primary"
@@ -150,10 +150,10 @@ export default function WalletDetailPage() {
             {t('licences.detail.vcHint')}
           </Typography.Paragraph>
         </Card>
-        <Card title={<h3 className="yw-card-title">{t('licences.detail.facts')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('licences.detail.facts')}</h2>}>
           <LicenceFacts l={l} linkBase="/my/licences" />
         </Card>
-        <Card title={<h3 className="yw-card-title">{t('licences.detail.data')}</h3>}>
+        <Card title={<h2 className="yw-card-title">{t('licences.detail.data')}</h2>}>
           <DataFields data={l.data} type={type} />
         </Card>
         <CopiesCard l={l} />
@@ -336,7 +336,7 @@ function CopiesCard({ l }: { l: LicenceView }) {
   };
 
   return (
-    <Card title={<h3 className="yw-card-title">{t('licences.copy.title')}</h3>}>
+    <Card title={<h2 className="yw-card-title">{t('licences.copy.title')}</h2>}>
       <Typography.Paragraph type="secondary">{t('licences.copy.intro')}</Typography.Paragraph>
       {valid ? (
         <Form<CopyForm>
@@ -466,7 +466,7 @@ function DisclosureCard({ l }: { l: LicenceView }) {
     }
   };
   return (
-    <Card title={<h3 className="yw-card-title">{t('licences.disclose.title')}</h3>}>
+    <Card title={<h2 className="yw-card-title">{t('licences.disclose.title')}</h2>}>
       <Typography.Paragraph type="secondary">{t('licences.disclose.intro')}</Typography.Paragraph>
       <Form layout="vertical" name="licenceDisclosure">
         <Form.Item label={t('licences.disclose.fields')}>

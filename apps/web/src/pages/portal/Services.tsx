@@ -153,9 +153,12 @@ export function ServicesPage() {
         }}
         renderItem={(it) => (
           <List.Item key={it.taskCode}>
-            <List.Item.Meta
-              title={<Link to={`/services/${it.taskCode}`}>{it.name}</Link>}
-              description={
+            {/* Own markup instead of List.Item.Meta, whose title is an h4 under the page's h1. */}
+            <div className="yw-item">
+              <h2 className="yw-item-title">
+                <Link to={`/services/${it.taskCode}`}>{it.name}</Link>
+              </h2>
+              <div className="yw-item-desc">
                 <Space wrap size={[8, 4]}>
                   <span>{it.departmentName}</span>
                   <span>
@@ -167,8 +170,8 @@ export function ServicesPage() {
                     <Tag key={x}>{x}</Tag>
                   ))}
                 </Space>
-              }
-            />
+              </div>
+            </div>
           </List.Item>
         )}
       />
