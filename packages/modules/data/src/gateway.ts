@@ -271,24 +271,34 @@ async function activeGrant(p: Platform, request: RequestView, clientId: string |
 }
 
 /** The standing grant of a consumer department to a resource (used for calls made on someone's behalf). */
-export async function standingGrant(
+/**
+ * The consumer department's current grants on a resource (granted and within their period), newest
+ * first: the standing grants an internal call (no-proof services) may be made under. Which of them
+ * fits a given use is the caller's choice (`no-proof.ts` picks the one that covers its source).
+ */
+export async function standingGrants(
   p: Platform,
   consumerDepartmentId: string,
   resource: Resource,
   db: Db | Tx = p.db,
-): Promise<Grant | null> {
-  const r = await db
+): Promise<Grant[]> {
+  const today = dayOf(new Date());
+  const rows = await db
     .selectFrom('data_requests')
     .select('id')
     .where('resource_id', '=', resource.id)
     .where('consumer_department_id', '=', consumerDepartmentId)
     .where('status', '=', 'granted')
-    .where('period_from', '<=', dayOf(new Date()))
-    .where('period_to', '>=', dayOf(new Date()))
+    .where('period_from', '<=', today)
+    .where('period_to', '>=', today)
     .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-  if (!r) return null;
-  return { request: (await loadRequest(db, r.id))!, resource, clientId: null };
+    .execute();
+  const grants: Grant[] = [];
+  for (const r of rows) {
+    const request = await loadRequest(db, r.id);
+    if (request) grants.push({ request, resource, clientId: null });
+  }
+  return grants;
 }
 
 export const gatewayCtx = (base: Ctx, g: Grant): Ctx => ({
@@ -624,8 +634,14 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput,
     );
   const fields = input.fields?.length ? [...new Set(input.fields)] : grantedFields(g);
   requireGranted(g, fields, 'fields');
-  if (!input.key && !input.filter)
-    throw badRequest('KEY_OR_FILTER', '请按主键或条件查询', 'Query by key or by filter', 'key');
+  // An empty filter is no filter: it would page through the whole resource.
+  if (!input.key && !Object.keys(input.filter ?? {}).length)
+    throw badRequest(
+      'KEY_OR_FILTER',
+      '请按主键或至少一个条件查询',
+      'Query by key or by a filter of at least one field',
+      input.filter ? 'filter' : 'key',
+    );
   requireGranted(g, Object.keys(input.filter ?? {}), 'filter');
   const db = g.tx ?? p.db;
   const [levels, rules] = pre ? [pre.meta.levels, pre.meta.rules] : [await listLevels(db), await listMaskRules(db)];

@@ -11,6 +11,7 @@ import { CATALOG_MANAGE, type CatalogItem, latestPublishedItem, type Material } 
 import { accountHolder } from '@yiwang/identity';
 import { getDepartment } from '@yiwang/org';
 import {
+  AppError,
   authorize,
   badRequest,
   type Ctx,
@@ -196,6 +197,31 @@ export function planSource(
   return { fields, prefill, problems };
 }
 
+/**
+ * The department's standing grants on the resource with what each would do for `source`, best first:
+ * those without a blocking problem before the others, then the fewest problems (fields not granted,
+ * masked prefill), then the newest. A grant made for some other use (fewer fields, checks only) so
+ * never hides the one that covers the source.
+ */
+async function standingPlans(
+  p: Platform,
+  db: Db | Tx,
+  departmentId: string,
+  resource: Resource,
+  source: DataSource,
+): Promise<{ grant: gw.Grant; plan: SourcePlan }[]> {
+  const levels = await listLevels(db);
+  const grants = await gw.standingGrants(p, departmentId, resource, db);
+  const blocking = (x: SourcePlan) => x.problems.filter((q) => q.blocking).length;
+  return grants
+    .map((grant, newest) => ({ grant, plan: planSource(source, resource, grant.request, levels), newest }))
+    .sort(
+      (a, b) =>
+        blocking(a.plan) - blocking(b.plan) || a.plan.problems.length - b.plan.problems.length || a.newest - b.newest,
+    )
+    .map(({ grant, plan }) => ({ grant, plan }));
+}
+
 async function pendingRequest(db: Db | Tx, departmentId: string, resourceId: string) {
   return db
     .selectFrom('data_requests')
@@ -227,8 +253,9 @@ export async function checkSource(p: Platform, ctx: Ctx, input: { departmentId: 
       `No data resource has the code "${input.source.resourceCode}"`,
       'source.resourceCode',
     );
-  const grant = await gw.standingGrant(p, dep.id, resource);
-  const plan = planSource(input.source, resource, grant?.request ?? null, await listLevels(p.db));
+  const best = (await standingPlans(p, p.db, dep.id, resource, input.source))[0];
+  const grant = best?.grant ?? null;
+  const plan = best?.plan ?? planSource(input.source, resource, null, await listLevels(p.db));
   const pending = grant ? undefined : await pendingRequest(p.db, dep.id, resource.id);
   return {
     resource: { id: resource.id, code: resource.code, name: resource.name, provider: resource.providerDepartmentName },
@@ -278,10 +305,35 @@ export async function fetchForApplicant(
       at(m),
     );
   const resource = await loadResource(db, source.resourceCode);
-  const grant = resource && (await gw.standingGrant(p, item.departmentId, resource, db));
-  if (!grant) throw unavailable(m);
-  const plan = planSource(source, grant.resource, grant.request, await listLevels(db));
-  if (plan.problems.some((x) => x.blocking)) throw unavailable(m);
+  const usable = resource
+    ? (await standingPlans(p, db, item.departmentId, resource, source)).filter(
+        (x) => !x.plan.problems.some((q) => q.blocking),
+      )
+    : [];
+  // A grant whose quota or rate is used up leaves the next one that covers the source; when none is
+  // left, the applicant is asked to upload, not shown the gateway's limit.
+  for (const { grant, plan } of usable) {
+    try {
+      return await fetchUnder(p, ctx, holder.code, item, m, source, grant, plan, via, tx);
+    } catch (e) {
+      if (!(e instanceof AppError && e.status === 429)) throw e;
+    }
+  }
+  throw unavailable(m);
+}
+
+async function fetchUnder(
+  p: Platform,
+  ctx: Ctx,
+  subject: string,
+  item: CatalogItem,
+  m: Material,
+  source: DataSource,
+  grant: gw.Grant,
+  plan: SourcePlan,
+  via: 'application' | 'preview',
+  tx: Tx | undefined,
+): Promise<Fetched> {
   const g: gw.Grant = {
     ...grant,
     onBehalfOf: ctx.caller.accountId,
@@ -293,7 +345,7 @@ export async function fetchForApplicant(
   let predicate: Fetched['predicate'] = null;
   let found = false;
   if (source.predicate) {
-    const a = await gw.predicate(p, ctx, g, { key: holder.code, ...source.predicate });
+    const a = await gw.predicate(p, ctx, g, { key: subject, ...source.predicate });
     hashes.push(a.hash);
     found = a.body.found === true;
     predicate = {
@@ -306,7 +358,7 @@ export async function fetchForApplicant(
   let shown: Fetched['shown'] = [];
   const prefill: Record<string, unknown> = {};
   if (plan.fields.length) {
-    const a = await gw.query(p, ctx, g, { key: holder.code, fields: plan.fields });
+    const a = await gw.query(p, ctx, g, { key: subject, fields: plan.fields });
     hashes.push(a.hash);
     const row = (a.body.rows as Record<string, unknown>[])[0];
     found = found || !!row;

@@ -198,6 +198,18 @@ describe('queries', () => {
     expect(page.body).toMatchObject({ total: 1, page: 1 });
     const none = await ex(g.token, '/query', { key: id('11010519491231002') });
     expect(none.body).toMatchObject({ total: 0, rows: [] });
+    // Neither no filter nor an empty one pages through the whole resource; nothing is recorded.
+    const callsBefore = (await t.rt.platform.db.selectFrom('data_calls').select('id').execute()).length;
+    for (const [body, field] of [
+      [{ pageSize: 2 }, 'key'],
+      [{ filter: {}, pageSize: 2 }, 'filter'],
+    ] as const) {
+      const all = await ex(g.token, '/query', body);
+      expect(all.status, all.raw).toBe(400);
+      expect(all.body).toMatchObject({ code: 'KEY_OR_FILTER', field });
+      expect(all.raw).not.toContain('rows');
+    }
+    expect((await t.rt.platform.db.selectFrom('data_calls').select('id').execute()).length).toBe(callsBefore);
   });
 
   it('follows the masking policy table: a changed rule changes the answers, department officers may not change it', async () => {

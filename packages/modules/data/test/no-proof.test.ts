@@ -274,6 +274,77 @@ describe('no-proof (免证明) with SHARED_DATA', () => {
     expect((await t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' })).status).toBe(200);
   });
 
+  it('fetches under the grant that covers the source, not the newest one, and falls back when a quota is spent', async () => {
+    const police = await t.login('data_police');
+    const civil = await t.login('data_civil');
+    const granted = await t.call(police, 'GET', '/requests?side=provider&status=granted');
+    const standing = granted.body.items.find((i: any) => i.resourceCode === POPULATION_CODE);
+    const civilDep = await t.departmentId('民政局');
+    expect(standing.consumerDepartmentId).toBe(civilDep);
+    const fileAndGrant = async (fields: string[], decision: Record<string, unknown>) => {
+      const r = await t.call(civil, 'POST', '/requests', {
+        resourceId: standing.resourceId,
+        purpose: '高龄津贴发放复核',
+        legalBasis: '《广东省高龄老人津贴制度》',
+        fields,
+        clearFields: decision.clearFields,
+        expectedVolume: 10,
+        periodFrom: standing.periodFrom,
+        periodTo: standing.periodTo,
+      });
+      expect(r.status, r.raw).toBe(201);
+      const d = await t.call(police, 'POST', `/requests/${r.body.id}/decision`, {
+        decision: 'approve',
+        expectedVersion: r.body.version,
+        ...decision,
+      });
+      expect(d.status, d.raw).toBe(200);
+      return d.body;
+    };
+    const preview = () => t.call(citizen, 'POST', '/no-proof/preview', { taskCode, material: '户籍证明' });
+    const callsOf = async (requestId: string) =>
+      (await t.rt.platform.db.selectFrom('data_calls').select('id').where('request_id', '=', requestId).execute())
+        .length;
+
+    // A newer grant for another use (two fields, no clear values) does not replace the standing one.
+    const narrow = await fileAndGrant(['id_number', 'gender'], { fields: ['id_number', 'gender'], clearFields: [] });
+    const p1 = await preview();
+    expect(p1.status, p1.raw).toBe(200);
+    expect(p1.body).toMatchObject({ grantId: standing.id, satisfied: true, prefill: { applicantName: '陈美玲' } });
+    const check = await t.call(t.adminToken, 'POST', '/no-proof/check', {
+      departmentId: civilDep,
+      source: (await t.call(null, 'GET', `/api/v1/catalog/items/${taskCode}`)).body.materials.find(
+        (m: any) => m.name === '户籍证明',
+      ).source,
+    });
+    expect(check.body).toMatchObject({ usable: true, grant: { id: standing.id } });
+    expect(await callsOf(narrow.id)).toBe(0);
+
+    // A newer grant that covers the source as well is used first; once its quota is spent, the
+    // standing one answers, and the applicant never sees the gateway's limit.
+    const covering = await fileAndGrant(standing.grantedFields, {
+      fields: standing.grantedFields,
+      clearFields: standing.grantedClearFields,
+      dailyQuota: 2,
+    });
+    const p2 = await preview();
+    expect(p2.status, p2.raw).toBe(200);
+    expect(p2.body.grantId).toBe(covering.id);
+    expect(await callsOf(covering.id)).toBe(2);
+    const p3 = await preview();
+    expect(p3.status, p3.raw).toBe(200);
+    expect(p3.body).toMatchObject({ grantId: standing.id, satisfied: true });
+    expect(await callsOf(covering.id)).toBe(2);
+
+    for (const g of [narrow, covering]) {
+      const rev = await t.call(police, 'POST', `/requests/${g.id}/revoke`, {
+        reason: '测试结束',
+        expectedVersion: g.version,
+      });
+      expect(rev.status, rev.raw).toBe(200);
+    }
+  });
+
   it('stops fetching once the standing grant is revoked', async () => {
     const civil = await t.login('data_police');
     const reqs = await t.call(civil, 'GET', '/requests?side=provider&status=granted');
