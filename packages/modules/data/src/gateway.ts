@@ -332,7 +332,8 @@ interface Limits {
 }
 
 /** The data_calls row and the audit entry of one answered call (the same for every path). */
-function callRecord(p: Platform, ctx: Ctx, g: Grant, spec: CallSpec, rows: number, hash: string) {
+/** `rowKeys`: the keys (HMACs) of the rows a filter query answered, so 溯源 by key finds the call. */
+function callRecord(p: Platform, ctx: Ctx, g: Grant, spec: CallSpec, rows: number, hash: string, rowKeys?: string[]) {
   const values = {
     request_id: g.request.id,
     client_id: g.clientId,
@@ -342,6 +343,7 @@ function callRecord(p: Platform, ctx: Ctx, g: Grant, spec: CallSpec, rows: numbe
     purpose: g.request.purpose,
     fields: JSON.stringify(spec.fields),
     key_hash: spec.key ? valueHash(p.config.secretKey, spec.key) : null,
+    row_keys: rowKeys?.length ? JSON.stringify(rowKeys) : null,
     rows,
     answer_hash: hash,
     request_uid: ctx.requestId,
@@ -391,15 +393,15 @@ async function call(
   ctx: Ctx,
   g: Grant,
   spec: CallSpec,
-  build: (db: Db | Tx) => Promise<{ body: Record<string, unknown>; rows: number }>,
+  build: (db: Db | Tx) => Promise<{ body: Record<string, unknown>; rows: number; rowKeys?: string[] }>,
   limits?: Limits,
 ): Promise<Answer> {
   const answer = async (db: Db | Tx) => {
-    const { body, rows } = await build(db);
+    const { body, rows, rowKeys } = await build(db);
     const full = { ...body, requestId: ctx.requestId };
     const bytes = JSON.stringify(full);
     const hash = sha256(bytes);
-    return { answer: { bytes, hash, body: full }, rows };
+    return { answer: { bytes, hash, body: full }, rows, rowKeys };
   };
   if (g.tx) {
     const tx = g.tx;
@@ -410,8 +412,8 @@ async function call(
       .executeTakeFirstOrThrow();
     if (req.status !== 'granted') throw notActive(g.request.id);
     await reserve(tx, g.request.id, req.rate_per_minute, req.daily_quota);
-    const { answer: a, rows } = await answer(tx);
-    const rec = callRecord(p, ctx, g, spec, rows, a.hash);
+    const { answer: a, rows, rowKeys } = await answer(tx);
+    const rec = callRecord(p, ctx, g, spec, rows, a.hash, rowKeys);
     await tx.insertInto('data_calls').values(rec.values).execute();
     await writeAudit(tx, ctx, rec.entry);
     return a;
@@ -426,8 +428,8 @@ async function call(
   if (lim.status !== 'granted') throw notActive(g.request.id);
   const giveBack = await takeQuota(p.db, g.request.id, lim.rate_per_minute, lim.daily_quota);
   try {
-    const { answer: a, rows } = await answer(p.db);
-    const rec = callRecord(p, ctx, g, spec, rows, a.hash);
+    const { answer: a, rows, rowKeys } = await answer(p.db);
+    const rec = callRecord(p, ctx, g, spec, rows, a.hash, rowKeys);
     await writeAuditGrouped(p.db, ctx, rec.entry, [{ table: 'data_calls', values: rec.values }]);
     return a;
   } catch (err) {
@@ -668,6 +670,7 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput,
   const build = async (tx: Db | Tx) => {
     let values: Values[];
     let total: number;
+    let rowKeys: string[] | undefined;
     if (live !== undefined) {
       values = live ? [live] : [];
       total = values.length;
@@ -694,6 +697,7 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput,
         .offset((page - 1) * pageSize)
         .execute();
       values = rows.map((r: any) => fromStored(p.config.secretKey, r));
+      if (!input.key) rowKeys = rows.map((r: any) => r.key_hash as string);
     }
     const out = values.map(shape);
     return {
@@ -707,6 +711,7 @@ export async function query(p: Platform, base: Ctx, g: Grant, input: QueryInput,
         rows: out,
       },
       rows: out.length,
+      rowKeys,
     };
   };
   return call(p, ctx, g, { kind: 'query', fields, key: input.key ?? null }, build, pre?.limits);
@@ -940,7 +945,10 @@ export async function aggregate(
     return !!f && isSealed(f, levels);
   });
   const fields = [...Object.keys(filter), ...(input.field ? [input.field] : [])];
-  return call(p, ctx, g, { kind: 'aggregate', fields }, async (tx) => {
+  // An aggregate filtered on one person's key is about that person: 溯源 by the key finds it.
+  const keyValue = filter[g.resource.keyField];
+  const key = typeof keyValue === 'string' && keyValue ? keyValue : null;
+  return call(p, ctx, g, { kind: 'aggregate', fields, key }, async (tx) => {
     const q = tx
       .selectFrom('data_rows')
       .where('resource_id', '=', g.resource.id)
@@ -1219,7 +1227,13 @@ export async function listCalls(
   if (q.requestId) base = base.where('c.request_id', '=', q.requestId);
   if (q.resourceId) base = base.where('c.resource_id', '=', q.resourceId);
   if (q.answerHash) base = base.where('c.answer_hash', '=', q.answerHash.toLowerCase());
-  if (q.key) base = base.where('c.key_hash', '=', valueHash(p.config.secretKey, q.key));
+  if (q.key) {
+    // Calls made by the key, and filter queries whose answer held the key's row.
+    const h = valueHash(p.config.secretKey, q.key);
+    base = base.where((eb) =>
+      eb.or([eb('c.key_hash', '=', h), sql<boolean>`c.row_keys @> ${JSON.stringify([h])}::jsonb`]),
+    );
+  }
   const pageSize = q.pageSize ?? 50;
   const rows = await base
     .orderBy('c.id', 'desc')

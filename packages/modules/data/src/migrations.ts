@@ -339,4 +339,14 @@ export const dataMigrations: Migrations = {
       `.execute(db);
     },
   },
+  // 溯源 by a person's key must find the filter queries whose answer held their row, not only the
+  // calls made by that key: such a call records the keys (HMACs) of the rows it returned.
+  '0072_data_calls_row_keys': {
+    async up(db) {
+      await sql`
+        alter table data_calls add column row_keys jsonb;
+        create index data_calls_row_keys on data_calls using gin (row_keys jsonb_path_ops) where row_keys is not null;
+      `.execute(db);
+    },
+  },
 };

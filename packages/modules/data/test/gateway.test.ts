@@ -361,6 +361,30 @@ describe('quotas, rate limits and the audit trail', () => {
     expect(use.body).toMatchObject({ today: 1, byDay: [{ day: dayOf(new Date()), calls: 1, rows: 1 }] });
   });
 
+  it('traces a person to the filter queries whose answer held their row and to aggregates filtered on their key', async () => {
+    const g = await grant(population, police.token, { fields: ['id_number', 'name'] });
+    const byName = await ex(g.token, '/query', { filter: { name: '梁家豪' } });
+    expect(byName.status, byName.raw).toBe(200);
+    expect(byName.body.total).toBeGreaterThan(0);
+    const agg = await ex(g.token, '/aggregate', { op: 'count', filter: { id_number: P2 } });
+    expect(agg.status, agg.raw).toBe(200);
+    // A filter that did not return the person's row is not about them.
+    const other = await ex(g.token, '/query', { filter: { name: '不存在的人' } });
+    expect(other.body.total).toBe(0);
+    const trace = await t.call(t.adminToken, 'POST', '/calls/trace', { key: P2 });
+    const hashes = trace.body.items.map((c: any) => c.answerHash);
+    expect(hashes).toContain(sha(byName.raw));
+    expect(hashes).toContain(sha(agg.raw));
+    expect(hashes).not.toContain(sha(other.raw));
+    // The call row keeps the rows' HMACs, never the key itself.
+    const rows = await t.rt.platform.db
+      .selectFrom('data_calls')
+      .select(['row_keys', 'key_hash'])
+      .where('request_id', '=', g.requestId)
+      .execute();
+    expect(JSON.stringify(rows)).not.toContain(P2);
+  });
+
   it('stops tokens and clients of a revoked grant at once', async () => {
     const g = await grant(population, police.token, { fields: ['name'] });
     expect((await ex(g.token, '/query', { key: P1 })).status).toBe(200);
