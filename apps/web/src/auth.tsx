@@ -54,6 +54,25 @@ export function useMe() {
   });
 }
 
+/** The caller's own identity in clear (`GET /identity/me/profile`, audited): only for pre-filling their forms. */
+export interface Profile {
+  type: 'person' | 'enterprise' | 'staff';
+  name: string;
+  idNumber: string | null;
+  phone: string | null;
+  creditCode: string | null;
+}
+
+export function useProfile(enabled: boolean) {
+  return useQuery<Profile>({
+    queryKey: [...ME_KEY, 'profile'],
+    queryFn: () => api.get<Profile>('/identity/me/profile'),
+    enabled,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
 export function useSignOut() {
   const qc = useQueryClient();
   return useCallback(

@@ -101,6 +101,17 @@ export async function identityRoutes(app: FastifyInstance, platform: Platform, s
     svc.me(requestCtx(req)),
   );
 
+  app.get(
+    '/me/profile',
+    {
+      schema: {
+        tags,
+        summary: "The caller's own name, ID number, phone and credit code in clear (audited), for pre-filling forms",
+      },
+    },
+    async (req) => svc.profile(requestCtx(req)),
+  );
+
   app.post(
     '/password',
     { schema: { tags, body: Type.Object({ oldPassword: Password, newPassword: Password }) } },

@@ -469,6 +469,30 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     };
   }
 
+  /**
+   * The caller's own identity in clear, for pre-filling an application form with the values the
+   * account was registered with (the masked profile of `me` must not be what a case is filed with).
+   * A read of personal data, so it is audited.
+   */
+  async function profile(ctx: Ctx) {
+    requireSignedIn(ctx);
+    return db.transaction().execute(async (tx) => {
+      const acc = await tx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', '=', ctx.caller.accountId)
+        .executeTakeFirstOrThrow();
+      await writeAudit(tx, ctx, { action: 'identity.profile.read', objectType: 'account', objectId: acc.id });
+      return {
+        type: acc.type as 'person' | 'enterprise' | 'staff',
+        name: acc.name as string,
+        idNumber: acc.id_number_enc ? unseal(key, acc.id_number_enc) : null,
+        phone: acc.phone_enc ? unseal(key, acc.phone_enc) : null,
+        creditCode: (acc.credit_code as string | null) ?? null,
+      };
+    });
+  }
+
   async function logout(ctx: Ctx, everywhere: boolean) {
     requireSignedIn(ctx);
     await db.transaction().execute(async (tx) => {
@@ -762,6 +786,7 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     login,
     logout,
     me,
+    profile,
     authenticate,
     changePassword,
     enrollTotp,

@@ -125,6 +125,27 @@ describe(`identity on ${dbLabel}`, () => {
     expect(noCsrf.json().code).toBe('CSRF');
   });
 
+  it("answers the caller's own identity in clear for pre-filling forms, audited, and nobody else's", async () => {
+    const h = await cookieLogin(rt.app, PERSON.idNumber, PERSON.password);
+    const r = await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me/profile', headers: { cookie: h.cookie } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({
+      type: 'person',
+      name: '张三',
+      idNumber: PERSON.idNumber,
+      phone: PERSON.phone,
+      creditCode: null,
+    });
+    const audit = await rt.platform.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'identity.profile.read')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit)).not.toContain(PERSON.idNumber);
+    expect((await rt.app.inject({ method: 'GET', url: '/api/v1/identity/me/profile' })).statusCode).toBe(401);
+  });
+
   it('locks the account after 5 wrong passwords, even for the right one', async () => {
     await rt.app.inject({
       method: 'POST',

@@ -8,7 +8,7 @@ import { Alert, App as AntApp, Button, Card, Descriptions, Result, Space, Typogr
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, api, errorText, request } from '../../api.ts';
-import { type Account, useMe } from '../../auth.tsx';
+import { type Profile, useMe, useProfile } from '../../auth.tsx';
 import { usePrefs } from '../../i18n/index.tsx';
 import { ElderFriendly } from './ElderFriendly.tsx';
 import { MaterialsEditor } from './MaterialsEditor.tsx';
@@ -24,18 +24,21 @@ import {
 
 type FormData = Record<string, unknown>;
 
-/** Account values for form properties with common names (masked values are kept masked). */
-export function prefill(schema: RJSFSchema, account: Account | undefined): FormData {
+/**
+ * The applicant's own values (the account's identity in clear, from `useProfile`) for form properties
+ * with common names. A masked value is never pre-filled: a case must not be filed with it.
+ */
+export function prefill(schema: RJSFSchema, profile: Profile | undefined): FormData {
   const out: FormData = {};
-  if (!account) return out;
+  if (!profile) return out;
   const props = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
-  const person = account.type === 'person';
+  const person = profile.type === 'person';
   const rules: [RegExp, string | null | undefined][] = [
-    [/^(applicantName|applicant|name|personName|fullName|contactName)$/i, person ? account.name : undefined],
-    [/^(entityName|enterpriseName|companyName|unitName|orgName|corpName)$/i, person ? undefined : account.name],
-    [/^(phone|contactPhone|mobile|mobilePhone|applicantPhone|tel|telephone)$/i, account.phoneMasked],
-    [/^(idNumber|idCard|idNo|applicantIdNumber|certNo)$/i, person ? account.idNumberMasked : undefined],
-    [/^(creditCode|uscc|socialCreditCode)$/i, account.creditCode],
+    [/^(applicantName|applicant|name|personName|fullName|contactName)$/i, person ? profile.name : undefined],
+    [/^(entityName|enterpriseName|companyName|unitName|orgName|corpName)$/i, person ? undefined : profile.name],
+    [/^(phone|contactPhone|mobile|mobilePhone|applicantPhone|tel|telephone)$/i, profile.phone],
+    [/^(idNumber|idCard|idNo|applicantIdNumber|certNo)$/i, person ? profile.idNumber : undefined],
+    [/^(creditCode|uscc|socialCreditCode)$/i, profile.creditCode],
   ];
   for (const [name, def] of Object.entries(props)) {
     if (def?.type !== undefined && def.type !== 'string') continue;
@@ -77,6 +80,8 @@ export default function ApplyPage() {
   const draftId = params.get('draft');
   const me = useMe();
   const account = me.data?.account;
+  const applicant = !!account && account.type !== 'staff';
+  const profile = useProfile(applicant && !draftId);
 
   const guide = useQuery({
     queryKey: ['catalog', 'item', taskCode],
@@ -118,10 +123,12 @@ export default function ApplyPage() {
       setValues(valuesFromCase(draft.data.materials));
       setSaved({ id: draft.data.id, version: draft.data.version, serialNo: draft.data.serialNo });
     } else {
-      setFormData(prefill(schema, account));
+      // Wait for the account's own values (a failed read leaves the form empty, not half-filled).
+      if (applicant && profile.isPending) return;
+      setFormData(prefill(schema, profile.data));
     }
     setReady(true);
-  }, [ready, guide.data, draft.data, draftId, schema, account]);
+  }, [ready, guide.data, draft.data, draftId, schema, applicant, profile.isPending, profile.data]);
 
   if (account && account.type === 'staff')
     return <Result status="403" title="403" subTitle={t('apply.staffCannotApply')} />;
