@@ -51,7 +51,10 @@ export interface QualityReport {
   name: string;
   rows: number;
   checkedAt: string;
+  /** 0–100, one decimal: the share of rows without a finding, less 10 when stale. */
   score: number;
+  /** Rows with at least one finding (a row counted once however many it has). */
+  rowsWithFindings: number;
   freshness: { updateCycle: string; lastSyncAt: string | null; maxAgeDays: number | null; stale: boolean };
   fields: FieldQuality[];
   findings: number;
@@ -105,30 +108,39 @@ export async function qualityReport(p: Platform, ctx: Ctx, resourceId: string): 
       },
     ]),
   );
-  const seen = new Map<string, Map<string, number>>(
+  // Per unique field: value → how many rows hold it, and the first of them (to count it as flawed
+  // once a second one turns up).
+  const seen = new Map<string, Map<string, { n: number; first: string }>>(
     r.fields.filter((f) => f.unique && f.name !== r.keyField).map((f) => [f.name, new Map()]),
   );
   let rows = 0;
   const note = (fq: FieldQuality, k: string, issue: string) => {
     if (fq.samples.length < SAMPLE) fq.samples.push({ key: k, issue });
   };
+  /** Rows (by their key's HMAC) with at least one finding. */
+  const flawed = new Set<string>();
   for await (const batch of allRows(p, r.id)) {
     for (const row of batch) {
       rows++;
       const values: Values = fromStored(key, row);
       const k = shownKey(values[r.keyField]);
+      const flaw = () => flawed.add(row.key_hash as string);
       for (const f of r.fields) {
         const fq = q.get(f.name)!;
         const v = values[f.name];
         if (v === null || v === undefined || v === '') {
           fq.missing++;
-          if (f.required) note(fq, k, 'missing');
+          if (f.required) {
+            note(fq, k, 'missing');
+            flaw();
+          }
           continue;
         }
         fq.filled++;
         if (f.format) {
           const problem = formatProblem(f.format, v);
           if (problem) {
+            flaw();
             fq.invalid++;
             fq.problems[problem] = (fq.problems[problem] ?? 0) + 1;
             note(fq, k, problem);
@@ -137,15 +149,23 @@ export async function qualityReport(p: Platform, ctx: Ctx, resourceId: string): 
         const dup = seen.get(f.name);
         if (dup) {
           const h = isSealed(f, levels) ? (row.hashes?.[f.name] as string) : String(v).trim().toUpperCase();
-          dup.set(h, (dup.get(h) ?? 0) + 1);
-          if (dup.get(h) === 2) note(fq, k, 'duplicate');
+          const d = dup.get(h);
+          if (!d) dup.set(h, { n: 1, first: row.key_hash });
+          else {
+            d.n++;
+            if (d.n === 2) {
+              note(fq, k, 'duplicate');
+              flawed.add(d.first);
+            }
+            flaw();
+          }
         }
       }
     }
   }
   for (const [name, counts] of seen) {
     const fq = q.get(name)!;
-    for (const n of counts.values())
+    for (const { n } of counts.values())
       if (n > 1) {
         fq.duplicateGroups++;
         fq.duplicateRows += n;
@@ -165,8 +185,15 @@ export async function qualityReport(p: Platform, ctx: Ctx, resourceId: string): 
   const fields = [...q.values()];
   const findings =
     fields.reduce((n, f) => n + f.invalid + f.duplicateRows + (f.required ? f.missing : 0), 0) + (stale ? 1 : 0);
-  const cells = rows * Math.max(1, fields.length);
-  const score = rows ? Math.max(0, Math.round(100 * (1 - (findings - (stale ? 1 : 0)) / cells) - (stale ? 10 : 0))) : 0;
+  // The score is the share of rows without a finding (a missing required value, an invalid value, or a
+  // duplicate of a unique field), to one decimal, less 10 when the data is stale: a cell-based share
+  // rounded to an integer stayed at 100 with real problems in a large library. Any finding keeps it
+  // below 100.
+  const rowsWithFindings = flawed.size;
+  const clean = rows ? Math.floor(1000 * (1 - rowsWithFindings / rows)) / 10 : 0;
+  const score = rows
+    ? Math.max(0, Math.round(10 * (Math.min(findings ? 99.9 : 100, clean) - (stale ? 10 : 0))) / 10)
+    : 0;
   await p.db.transaction().execute((tx) =>
     writeAudit(tx, ctx, {
       action: 'data.quality.report',
@@ -182,6 +209,7 @@ export async function qualityReport(p: Platform, ctx: Ctx, resourceId: string): 
     rows,
     checkedAt: new Date().toISOString(),
     score,
+    rowsWithFindings,
     freshness: { updateCycle: r.updateCycle, lastSyncAt, maxAgeDays, stale },
     fields,
     findings,

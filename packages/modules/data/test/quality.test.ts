@@ -71,7 +71,10 @@ describe('quality report', () => {
     expect(f.address.missing).toBe(2);
     expect(q.body.freshness).toMatchObject({ updateCycle: '每日', stale: false });
     expect(q.body.findings).toBeGreaterThanOrEqual(7);
-    expect(q.body.score).toBeLessThan(100);
+    // The score is the share of rows without a finding: only 李四's row (an optional address
+    // missing) is clean; 陈一's shares a phone number with the second row.
+    expect(q.body.rowsWithFindings).toBe(3);
+    expect(q.body.score).toBe(25);
     // Findings name rows by a masked key, never by values.
     expect(q.raw).not.toContain(A);
     expect(q.raw).not.toContain(B);
@@ -87,6 +90,7 @@ describe('quality report', () => {
       .execute();
     const stale = await t.call(police.token, 'GET', `/resources/${r.body.id}/quality`);
     expect(stale.body.freshness.stale).toBe(true);
+    expect(stale.body.score).toBe(15);
 
     // Another department's officer cannot read the report.
     const other = await t.call(civil.token, 'GET', `/resources/${r.body.id}/quality`);

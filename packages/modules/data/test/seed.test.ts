@@ -83,6 +83,11 @@ describe('demo seed: base libraries', () => {
     expect(f.birth_date.problems.date).toBe(3);
     expect(f.phone.invalid).toBe(3);
     expect(pop.body.freshness.stale).toBe(false);
+    // 15 findings in 2,000 rows: the score shows them (it rounded to 100 when it counted cells).
+    expect(pop.body.rowsWithFindings).toBeGreaterThan(0);
+    expect(pop.body.rowsWithFindings).toBeLessThanOrEqual(15);
+    expect(pop.body.score).toBe(Math.floor(1000 * (1 - pop.body.rowsWithFindings / pop.body.rows)) / 10);
+    expect(pop.body.score).toBeLessThan(100);
     const market = await t.login('data_market');
     const legal = await t.call(market, 'GET', `/resources/${encodeURIComponent(LEGAL_CODE)}/quality`);
     const g = Object.fromEntries(legal.body.fields.map((x: any) => [x.field, x]));

@@ -154,6 +154,8 @@ export const zh = {
   'data.quality.rows': '数据行数',
   'data.quality.score': '质量得分',
   'data.quality.findings': '问题数',
+  'data.quality.rowsWithFindings': '有问题的记录',
+  'data.quality.scoreHelp': '无任何问题的记录所占百分比；数据超过更新周期未同步时再减 10 分',
   'data.quality.freshness': '时效',
   'data.quality.stale': '已过期',
   'data.quality.fresh': '及时',
@@ -340,6 +342,9 @@ export const en: typeof zh = {
   'data.quality.rows': 'Rows',
   'data.quality.score': 'Score',
   'data.quality.findings': 'Findings',
+  'data.quality.rowsWithFindings': 'Rows with findings',
+  'data.quality.scoreHelp':
+    'Percentage of rows without any finding, less 10 when the data is older than its update cycle',
   'data.quality.freshness': 'Freshness',
   'data.quality.stale': 'Stale',
   'data.quality.fresh': 'Up to date',

@@ -16,6 +16,7 @@ import {
   Table,
   Tabs,
   Tag,
+  Tooltip,
   Upload,
 } from 'antd';
 import { useState } from 'react';
@@ -288,8 +289,18 @@ function Quality({ id }: { id: string }) {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space size="large">
         <Statistic title={t('data.quality.rows')} value={q.data.rows} />
-        <Statistic title={t('data.quality.score')} value={q.data.score} />
+        <Statistic
+          title={
+            <Tooltip title={t('data.quality.scoreHelp')}>
+              <span>{t('data.quality.score')}</span>
+            </Tooltip>
+          }
+          value={q.data.score}
+          precision={1}
+          suffix="/ 100"
+        />
         <Statistic title={t('data.quality.findings')} value={q.data.findings} />
+        <Statistic title={t('data.quality.rowsWithFindings')} value={q.data.rowsWithFindings} />
         <Statistic
           title={t('data.quality.freshness')}
           value={q.data.freshness.stale ? t('data.quality.stale') : t('data.quality.fresh')}

@@ -107,6 +107,7 @@ export interface QualityReport {
   rows: number;
   score: number;
   findings: number;
+  rowsWithFindings: number;
   freshness: { updateCycle: string; lastSyncAt: string | null; stale: boolean };
   fields: FieldQuality[];
 }
