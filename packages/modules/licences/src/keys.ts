@@ -4,7 +4,7 @@
  * only in memory, to sign, and never logged, returned or exported.
  */
 import { createPublicKey, hkdfSync } from 'node:crypto';
-import { type Config, type Db, seal, sha256, unseal } from '@yiwang/platform';
+import { type Config, type Db, seal, sha256, type Tx, unseal } from '@yiwang/platform';
 import { sql } from 'kysely';
 import { certificateInfo, createIssuingCa, createRootCa } from './pki/ca.ts';
 
@@ -32,6 +32,11 @@ export interface CaState {
 
 const caCache = new WeakMap<Db, CaState>();
 
+/** Forgets this process's copy of the CA, as a restarted process has none (tests of that case). */
+export function forgetCa(db: Db): void {
+  caCache.delete(db);
+}
+
 function pemFingerprint(pem: string): string {
   const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   return sha256(der);
@@ -40,21 +45,26 @@ function pemFingerprint(pem: string): string {
 /**
  * The root and issuing CA of this node, created on first use (first start) and kept in `pki_cas`.
  * Several processes may race to create them: the unique `kind` decides, and the loser reads the winner's.
+ * A caller inside a transaction passes it as `tx`: everything is then read (and, on first use,
+ * written) in it. Asking `db` instead would wait for the transaction's own connection on the
+ * single-connection embedded database, forever (a restarted process has no cached CA).
  */
-export async function ensureCa(db: Db, config: Config, nodeName: string): Promise<CaState> {
+export async function ensureCa(db: Db, config: Config, nodeName: string, tx?: Tx): Promise<CaState> {
   const cached = caCache.get(db);
   if (cached) return cached;
-  let rows = await db.selectFrom('pki_cas').selectAll().execute();
+  const q: Db | Tx = tx ?? db;
+  let rows = await q.selectFrom('pki_cas').selectAll().execute();
+  let createdInTx = false;
   if (rows.length < 2) {
     const root = await createRootCa({ commonName: `${nodeName} 电子证照根 CA`, organization: nodeName, years: 20 });
     const issuing = await createIssuingCa(root, { commonName: `${nodeName} 电子印章签发 CA`, years: 10 });
-    await db.transaction().execute(async (tx) => {
+    const insert = async (t: Db | Tx) => {
       for (const [kind, ca, name] of [
         ['root', root, `${nodeName} 电子证照根 CA`],
         ['issuing', issuing, `${nodeName} 电子印章签发 CA`],
       ] as const) {
         const info = certificateInfo(ca.certPem);
-        await tx
+        await t
           .insertInto('pki_cas')
           .values({
             id: crypto.randomUUID(),
@@ -69,8 +79,12 @@ export async function ensureCa(db: Db, config: Config, nodeName: string): Promis
           .onConflict((oc) => oc.column('kind').doNothing())
           .execute();
       }
-    });
-    rows = await db.selectFrom('pki_cas').selectAll().execute();
+    };
+    if (tx) {
+      await insert(tx);
+      createdInTx = true;
+    } else await db.transaction().execute(insert);
+    rows = await q.selectFrom('pki_cas').selectAll().execute();
   }
   const root = rows.find((r: any) => r.kind === 'root')!;
   const issuing = rows.find((r: any) => r.kind === 'issuing')!;
@@ -87,7 +101,8 @@ export async function ensureCa(db: Db, config: Config, nodeName: string): Promis
       },
     },
   };
-  caCache.set(db, state);
+  // A CA created in a transaction that may still roll back is not remembered.
+  if (!createdInTx) caCache.set(db, state);
   return state;
 }
 

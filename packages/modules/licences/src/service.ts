@@ -672,7 +672,7 @@ async function issueInTx(
       algorithm: seal.algorithm,
       privateKeyPem: seal.privateKeyPem,
       certPem: seal.certPem,
-      chainPems: [(await ensureCa(p.db, p.config, nodeName(p))).issuingPem],
+      chainPems: [(await ensureCa(p.db, p.config, nodeName(p), tx)).issuingPem],
     },
     { reason: `${type.name}（${identifier}）`, location: dep.name, name: seal.name },
   );
