@@ -21,15 +21,30 @@ interface PoolClient {
  */
 class PGlitePool {
   private tail: Promise<void> = Promise.resolve();
+  /** Clients handed out or waiting: above 1, this caller waits for the one who holds it. */
+  private users = 0;
   constructor(private readonly pglite: PGlite) {}
 
   async connect(): Promise<PoolClient> {
     let release!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((r) => {
-      release = r;
+      release = () => {
+        this.users--;
+        r();
+      };
     });
+    // A query on the database handle made while the same code holds a transaction waits for that
+    // transaction, which waits for the query: on one connection that never ends. Such a wait is
+    // reported (with where it was asked) instead of hanging in silence; PostgreSQL would not hang.
+    let stuck: NodeJS.Timeout | undefined;
+    if (this.users++ > 0) {
+      const asked = new Error('PGlite: still waiting for the connection after 30 s').stack;
+      stuck = setTimeout(() => console.error(`${asked}\n(a query on the handle inside a transaction?)`), 30_000);
+      stuck.unref();
+    }
     await previous;
+    clearTimeout(stuck);
     const pglite = this.pglite;
     return {
       async query(sql: string, params: unknown[]) {
