@@ -47,6 +47,7 @@ import {
   isKnownAction,
   type Outcome,
   READ,
+  RUNNING_STATES,
   type State,
   TERMINAL_STATES,
   TRANSITIONS,
@@ -387,7 +388,8 @@ export function deadlineStatusOf(
   c: Pick<CaseView, 'dueDay' | 'acceptedAt' | 'state' | 'warnDay' | 'promisedUnit'>,
   today: string,
 ): DeadlineStatus {
-  if (!c.dueDay || !c.acceptedAt || !CLOCK_STATES.includes(c.state)) return 'normal';
+  // A paused clock (中止, SUSPENDED) is neither near nor past its due day: the due day moves on resuming.
+  if (!c.dueDay || !c.acceptedAt || !RUNNING_STATES.includes(c.state)) return 'normal';
   if (today > c.dueDay) return 'overdue';
   if (c.warnDay) return today >= c.warnDay ? 'warning' : 'normal';
   const start = dayOf(new Date(c.acceptedAt));
@@ -1305,7 +1307,7 @@ export async function deadlineReached(
       .where('id', '=', payload.caseId)
       .forUpdate()
       .executeTakeFirst();
-    if (!row || !CLOCK_STATES.includes(row.state) || row.due_day !== payload.dueDay) return false;
+    if (!row || !RUNNING_STATES.includes(row.state) || row.due_day !== payload.dueDay) return false;
     if (row.deadline_flag === payload.kind || (row.deadline_flag === 'overdue' && payload.kind === 'warning'))
       return false;
     await tx.updateTable('cases').set({ deadline_flag: payload.kind }).where('id', '=', row.id).execute();
@@ -1558,7 +1560,7 @@ function inboxScope(p: Platform, ctx: Ctx, q: Omit<InboxQuery, 'page' | 'pageSiz
       eb.or([eb('serial_no', '=', kw), eb('item_name', 'like', `%${kw.replace(/[%_\\]/g, '\\$&')}%`)]),
     );
   if (q.deadline) {
-    const clock = CLOCK_STATES as State[];
+    const clock = RUNNING_STATES as State[];
     // overdue, warning and normal split the inbox in three (normal = the rest; `inboxCounts` relies on it).
     if (q.deadline === 'overdue') base = base.where('state', 'in', clock).where('due_day', '<', today);
     else if (q.deadline === 'warning')

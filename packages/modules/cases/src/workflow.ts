@@ -40,6 +40,8 @@ export const BEFORE_DECISION: readonly State[] = [
 
 /** States in which the promised time limit is running (or paused, for SUSPENDED). */
 export const CLOCK_STATES: readonly State[] = ['ACCEPTED', 'REVIEWING', 'SUSPENDED'];
+/** States in which the clock runs: only these can come near or past their due day (SUSPENDED is paused). */
+export const RUNNING_STATES: readonly State[] = ['ACCEPTED', 'REVIEWING'];
 
 export type Actor = 'applicant' | 'staff' | 'system';
 export type Outcome = 'APPROVED' | 'DENIED';

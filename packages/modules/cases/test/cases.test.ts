@@ -1,8 +1,8 @@
-import { dayOf, loadCalendar } from '@yiwang/platform';
+import { dayOf, loadCalendar, systemCtx } from '@yiwang/platform';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
-import { warnDayOf } from '../src/service.ts';
+import { deadlineReached, warnDayOf } from '../src/service.ts';
 import { ACTIONS, findTransition, STATES, type State, TRANSITIONS } from '../src/workflow.ts';
 
 let rt: TestRuntime;
@@ -632,6 +632,13 @@ describe('deadlines', () => {
       .where('id', '=', warning.id)
       .execute();
     const normal = await caseIn('ACCEPTED');
+    // A suspended case (中止) past its old due day: its clock is paused, so it is not overdue.
+    const paused = await caseIn('SUSPENDED');
+    await rt.platform.db
+      .updateTable('cases')
+      .set({ accepted_at: new Date(Date.now() - 30 * 86_400_000).toISOString(), due_day: '2020-01-03' })
+      .where('id', '=', paused.id)
+      .execute();
 
     const r = await api(window01, 'GET', '/inbox?pageSize=200');
     expect(r.status).toBe(200);
@@ -639,6 +646,20 @@ describe('deadlines', () => {
     expect((byId.get(overdue.id) as any).deadlineStatus).toBe('overdue');
     expect((byId.get(warning.id) as any).deadlineStatus).toBe('warning');
     expect((byId.get(normal.id) as any).deadlineStatus).toBe('normal');
+    expect((byId.get(paused.id) as any).deadlineStatus).toBe('normal');
+    const overdueIds = (await api(window01, 'GET', '/inbox?deadline=overdue&pageSize=200')).body.items.map(
+      (i: any) => i.id,
+    );
+    expect(overdueIds).toContain(overdue.id);
+    expect(overdueIds).not.toContain(paused.id);
+    // Nor does a deadline job flag it while it is paused.
+    expect(
+      await deadlineReached(rt.platform, systemCtx('test'), {
+        caseId: paused.id,
+        kind: 'overdue',
+        dueDay: '2020-01-03',
+      }),
+    ).toBe(false);
     expect(r.body.items[0].id).toBe(overdue.id);
     const due = r.body.items.map((i: any) => i.dueDay).filter(Boolean);
     expect(due).toEqual([...due].sort());

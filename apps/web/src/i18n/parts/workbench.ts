@@ -23,6 +23,7 @@ export const zh = {
   'workbench.deadline.warning': '即将超期',
   'workbench.deadline.overdue': '已超期',
   'workbench.deadline.notRunning': '未计时',
+  'workbench.deadline.paused': '暂停计时',
 
   // case fields
   'workbench.case.back': '返回办件收件箱',
@@ -231,6 +232,7 @@ export const en: typeof zh = {
   'workbench.deadline.warning': 'Due soon',
   'workbench.deadline.overdue': 'Overdue',
   'workbench.deadline.notRunning': 'Clock not running',
+  'workbench.deadline.paused': 'Clock paused',
 
   'workbench.case.back': 'Back to the case inbox',
   'workbench.case.dismiss': 'Dismiss',

@@ -4,15 +4,30 @@ import {
   ClockCircleOutlined,
   ExclamationCircleOutlined,
   MinusCircleOutlined,
+  PauseCircleOutlined,
 } from '@ant-design/icons';
 import { Tag } from 'antd';
 import { useT } from '../../i18n/index.tsx';
-import { type CaseView, CLOCK_STATES, type DeadlineStatus, stateLabel } from './caseModel.ts';
+import { type CaseView, CLOCK_STATES, type DeadlineStatus, PAUSED_STATES, stateLabel } from './caseModel.ts';
 import './workbench.css';
 
 /** Deadline status as a tag: colour plus icon plus text (never colour alone). */
-export function DeadlineTag({ status, running = true }: { status: DeadlineStatus | undefined; running?: boolean }) {
+export function DeadlineTag({
+  status,
+  running = true,
+  paused = false,
+}: {
+  status: DeadlineStatus | undefined;
+  running?: boolean;
+  paused?: boolean;
+}) {
   const t = useT();
+  if (paused)
+    return (
+      <Tag icon={<PauseCircleOutlined aria-hidden />} variant="outlined">
+        {t('workbench.deadline.paused')}
+      </Tag>
+    );
   if (!running || !status)
     return (
       <Tag icon={<MinusCircleOutlined aria-hidden />} variant="outlined">
@@ -36,7 +51,13 @@ export function DeadlineTag({ status, running = true }: { status: DeadlineStatus
 
 /** The deadline tag of a case: only cases whose clock runs have one. */
 export function CaseDeadline({ c }: { c: Pick<CaseView, 'state' | 'deadlineStatus' | 'dueDay'> }) {
-  return <DeadlineTag status={c.deadlineStatus} running={CLOCK_STATES.includes(c.state) && !!c.dueDay} />;
+  return (
+    <DeadlineTag
+      status={c.deadlineStatus}
+      running={CLOCK_STATES.includes(c.state) && !!c.dueDay}
+      paused={PAUSED_STATES.includes(c.state) && !!c.dueDay}
+    />
+  );
 }
 
 const STATE_COLORS: Record<string, string> = {

@@ -25,6 +25,8 @@ export const DEADLINE_STATUSES: readonly DeadlineStatus[] = ['normal', 'warning'
 
 /** States in which the promised time limit runs (or is paused): only these have a meaningful deadline status. */
 export const CLOCK_STATES: readonly string[] = ['ACCEPTED', 'REVIEWING', 'SUSPENDED'];
+/** The clock is paused (中止): no deadline colour until it resumes. */
+export const PAUSED_STATES: readonly string[] = ['SUSPENDED'];
 
 /** States a case ends in (the inbox's 已结束 view); every other state but DRAFT is open (待办). */
 export const TERMINAL_STATES: readonly string[] = ['NOT_ACCEPTED', 'DELIVERED', 'WITHDRAWN', 'VOIDED'];
