@@ -15,6 +15,7 @@
  */
 import type { Db, Platform, Tx } from '@yiwang/platform';
 import { allPublishedSummaries, type ItemFilter, latestPublishedItem, type SearchableSummary } from './repository.ts';
+import { searchTerms } from './search.ts';
 import type { CatalogItem, ItemSummary } from './types.ts';
 
 export const PUBLISHED_TTL_MS = 5_000;
@@ -89,10 +90,10 @@ export async function searchPublished(db: Db, f: ItemFilter): Promise<{ items: I
   }
   const all = await c.list.summaries;
   if (!all) return null;
-  const q = f.q?.toLowerCase();
+  const terms = searchTerms(f.q ?? '');
   const hits = all.filter(
     (s) =>
-      (!q || s.searchText.includes(q)) &&
+      terms.every((t) => s.searchText.includes(t)) &&
       (!f.departmentId || s.departmentId === f.departmentId) &&
       (!f.theme || s.themes.includes(f.theme)) &&
       (!f.serviceObject || s.serviceObject.includes(f.serviceObject)),

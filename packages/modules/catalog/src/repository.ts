@@ -1,7 +1,7 @@
 /** SQL of the catalog module (Kysely only; no rules here). */
 import type { Db, Tx } from '@yiwang/platform';
 import { type SelectQueryBuilder, sql } from 'kysely';
-import { containsPattern } from './search.ts';
+import { containsPattern, matchesAllTerms } from './search.ts';
 import type { AdminItemSummary, BasicItem, CatalogItem, ItemStatus, ItemSummary, ItemVersionInfo } from './types.ts';
 
 type Q = Db | Tx;
@@ -105,7 +105,7 @@ export interface ItemFilter {
 
 export async function searchItems(db: Q, f: ItemFilter): Promise<{ items: ItemSummary[]; total: number }> {
   let base = db.selectFrom(latestPublished(db, true));
-  if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
+  if (f.q) base = base.where(matchesAllTerms('i.search_text', f.q));
   if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
   if (f.theme) base = base.where(sql<boolean>`i.themes @> ${JSON.stringify([f.theme])}::jsonb`);
   if (f.serviceObject) base = base.where(sql<boolean>`i.service_object @> ${JSON.stringify([f.serviceObject])}::jsonb`);
@@ -318,7 +318,7 @@ export async function adminSearchItems(db: Q, f: AdminFilter): Promise<{ items: 
   if (f.q)
     base = base.where((eb) =>
       eb.or([
-        sql<boolean>`i.search_text like ${containsPattern(f.q!)} escape '\\'`,
+        matchesAllTerms('i.search_text', f.q!),
         eb('i.task_code', '=', f.q!.toUpperCase()),
         eb('i.catalog_code', '=', f.q!.toUpperCase()),
       ]),
@@ -455,7 +455,7 @@ export async function powerItems(db: Q, f: PowerFilter): Promise<{ items: Catalo
   let base = db.selectFrom(latestPublished(db)).where('i.task_type', 'in', [...f.taskTypes]);
   if (f.regionPrefix) base = base.where('i.region_code', 'like', `${f.regionPrefix}%`);
   if (f.departmentId) base = base.where('i.department_id', '=', f.departmentId);
-  if (f.q) base = base.where(sql<boolean>`i.search_text like ${containsPattern(f.q)} escape '\\'`);
+  if (f.q) base = base.where(matchesAllTerms('i.search_text', f.q));
   const [{ n }] = (await base.select((eb) => eb.fn.countAll<string>().as('n')).execute()) as any[];
   const rows = await base
     .selectAll()

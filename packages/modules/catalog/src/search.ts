@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from 'kysely';
 import { pinyin } from 'pinyin-pro';
 
 /**
@@ -14,4 +15,29 @@ export function buildSearchText(name: string, departmentName: string, themes: st
 /** A LIKE pattern matching `q` anywhere, with LIKE's own characters escaped. */
 export function containsPattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The words of a search, lower-cased: split at spaces (ASCII or full-width), at most 8. Every word
+ * must match, so "食品 许可" finds 食品经营许可 as "食品许可" would not.
+ */
+export function searchTerms(q: string): string[] {
+  return [
+    ...new Set(
+      q
+        .toLowerCase()
+        .split(/[\s\u3000]+/)
+        .filter(Boolean),
+    ),
+  ].slice(0, 8);
+}
+
+/** SQL: `column` contains every word of `q` (LIKE, escaped). */
+export function matchesAllTerms(column: string, q: string): RawBuilder<boolean> {
+  const terms = searchTerms(q);
+  if (!terms.length) return sql<boolean>`true`;
+  return sql<boolean>`(${sql.join(
+    terms.map((t) => sql`${sql.ref(column)} like ${containsPattern(t)} escape '\\'`),
+    sql` and `,
+  )})`;
 }

@@ -165,7 +165,7 @@ describe('public search', () => {
   });
 
   it('finds by pinyin initials and full pinyin, case-insensitively', async () => {
-    for (const q of ['spjy', 'SPJYXK', 'shipin', 'shi pin']) {
+    for (const q of ['spjy', 'SPJYXK', 'shipin', 'shi pin', '食品 许可', ' 许可　食品 ', 'spjy 市场监督']) {
       const r = await api(null, 'GET', `/items?q=${encodeURIComponent(q)}`);
       expect(r.status).toBe(200);
       expect(
@@ -173,6 +173,9 @@ describe('public search', () => {
         q,
       ).toContain('食品经营许可');
     }
+    // Every word must match: a second word found nowhere finds nothing.
+    const both = await api(null, 'GET', `/items?q=${encodeURIComponent('食品 zzzzqqq')}`);
+    expect(both.body.total).toBe(0);
     const none = await api(null, 'GET', '/items?q=zzzzqqq');
     expect(none.body).toEqual({ items: [], total: 0 });
     const literal = await api(null, 'GET', `/items?q=${encodeURIComponent('%')}`);
@@ -252,6 +255,8 @@ describe('search from the per-process list', () => {
       { serviceObject: 'enterprise' },
       { theme: '开办企业', departmentId: market.id },
       { q: 'dj', serviceObject: 'person' },
+      { q: '食品 许可' },
+      { q: 'dj 公安' },
     ];
     for (const f of filters)
       for (const [page, pageSize] of [
