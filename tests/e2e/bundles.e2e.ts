@@ -122,10 +122,10 @@ describe('browser journeys: 一件事一次办', () => {
     await material(page, '经营场所使用证明').getByText('同时用于：个体工商户设立登记、户外广告设置许可').waitFor();
     await material(page, '经营场所平面布局图').getByText('用于：食品经营许可').waitFor();
 
-    // One form.
+    // One form, pre-filled with the account's own name, ID number and phone (not the masked ones).
     expect(await field(page, '经营者姓名').inputValue()).toBe(CITIZEN.name);
-    await field(page, '经营者身份证号码').fill(CITIZEN.idNumber);
-    await field(page, '联系电话').fill(CITIZEN.phone);
+    await expect.poll(() => field(page, '经营者身份证号码').inputValue()).toBe(CITIZEN.idNumber);
+    expect(await field(page, '联系电话').inputValue()).toBe(CITIZEN.phone);
     await field(page, '店铺名称（个体工商户名称）').fill('禅城区美玲粥粉面店');
     await field(page, '经营场所').fill('佛山市禅城区祖庙街道福贤路18号');
     await field(page, '经营范围（经营项目）').fill('热食类食品制售');

@@ -4,10 +4,10 @@ import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema } from '@rj
 import validator from '@rjsf/validator-ajv8';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, Card, Descriptions, Radio, Result, Space, Table, Tag, Typography } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, api, errorText } from '../../api.ts';
-import { type Account, useMe } from '../../auth.tsx';
+import { type Account, type Profile, useMe, useProfile } from '../../auth.tsx';
 import { usePrefs } from '../../i18n/index.tsx';
 import { SecretBlock } from '../apply/Apply.tsx';
 import { ElderFriendly } from '../apply/ElderFriendly.tsx';
@@ -240,11 +240,24 @@ function MaterialsTable({ guide }: { guide: BundleGuide }) {
   );
 }
 
-/** Account name for the applicant's name fields (nothing masked is pre-filled). */
-function prefill(guide: BundleGuide, account: Account): FormData {
+/**
+ * The applicant's own name, ID number and phone (the account's values in clear, from `useProfile`)
+ * for the bundle form's fields of those names. A masked value is never pre-filled.
+ */
+function prefill(guide: BundleGuide, profile: Profile | undefined): FormData {
   const out: FormData = {};
-  if (account.type !== 'person') return out;
-  for (const f of guide.form) if (/^(operatorName|applicantName|name)$/.test(f.id)) out[f.id] = account.name;
+  if (profile?.type !== 'person') return out;
+  const rules: [RegExp, string | null][] = [
+    [/^(operatorName|applicantName|name)$/, profile.name],
+    [/^(idNumber|operatorIdNumber|applicantIdNumber)$/, profile.idNumber],
+    [/^(phone|contactPhone|mobile|applicantPhone)$/, profile.phone],
+  ];
+  for (const f of guide.form)
+    for (const [re, value] of rules)
+      if (value && re.test(f.id)) {
+        out[f.id] = value;
+        break;
+      }
   return out;
 }
 
@@ -264,7 +277,17 @@ function BundleApplication({
   const { t, lang } = usePrefs();
   const { message, modal } = AntApp.useApp();
   const formRef = useRef<CoreForm>(null);
-  const [formData, setFormData] = useState<FormData>(() => prefill(g, account));
+  const profile = useProfile(account.type === 'person');
+  const [formData, setFormData] = useState<FormData>({});
+  // The account's own values fill the fields the applicant has not typed into yet.
+  useEffect(() => {
+    if (!profile.data) return;
+    const pre = prefill(g, profile.data);
+    setFormData((d) => ({
+      ...pre,
+      ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined && v !== '')),
+    }));
+  }, [profile.data, g]);
   const [values, setValues] = useState<Record<string, BundleMaterialValue>>({});
   const [answerErrors, setAnswerErrors] = useState<Record<string, string>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
