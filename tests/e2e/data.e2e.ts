@@ -37,7 +37,8 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
 
     const card = page.getByRole('group', { name: '户籍证明', exact: true });
     await card.getByText('已从“人口基础信息”（佛山市公安局）获取，无需上传').waitFor();
-    await card.getByText('户籍地区划代码 属于 440600：是').waitFor();
+    // the division the check names is the platform's own (佛山市), named with its code
+    await card.getByText('户籍地区划代码 属于 佛山市（440600）：是').waitFor();
     await card.getByText('广东省佛山市禅城区').waitFor();
     // The birth date the grant sees in clear pre-fills the form.
     const field = (title: string) => page.getByRole('textbox', { name: new RegExp(`^(\\* )?${title}$`) });
@@ -63,7 +64,7 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     const evidence = page.getByTestId('shared-data-evidence');
     await evidence.getByText('由“人口基础信息”（佛山市公安局）共享数据提供').waitFor();
     // the operator in the page's language, the time as the rest of the app writes it
-    await evidence.getByText(/户籍地区划代码 属于 440600/).waitFor();
+    await evidence.getByText(/户籍地区划代码 属于 佛山市（440600）：/).waitFor();
     await evidence.getByText(/查询时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/).waitFor();
     const id = page.url().split('/').pop()!;
     const row = await j.rt.platform.db

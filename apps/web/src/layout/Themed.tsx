@@ -17,6 +17,12 @@ const baseToken: ThemeConfig['token'] = {
   colorTextDisabled: 'rgba(0, 0, 0, 0.55)',
   colorError: '#c4161c',
   colorSuccess: '#237804',
+  // antd derives the light success colours from the seed; from a seed this dark they come out grey-green
+  // (#adb8a5). The green palette's light steps instead (the text stays #237804: 5.4:1 on #f6ffed).
+  colorSuccessBg: '#f6ffed',
+  colorSuccessBgHover: '#d9f7be',
+  colorSuccessBorder: '#b7eb8f',
+  colorSuccessBorderHover: '#95de64',
   colorWarning: '#ad6800',
   borderRadius: 6,
 };

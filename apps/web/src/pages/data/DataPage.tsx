@@ -24,22 +24,15 @@ import { hasPermission, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import { formatTime } from '../workbench/caseModel.ts';
 import { type Call, dataApi, type Objection, type Resource, type ResourceSummary, type SharingRequest } from './api.ts';
+import { SHARE_TYPES, UPDATE_CYCLES, useCodeLabel, useCodeOptions } from './codes.ts';
 import { ResourceEditor } from './ResourceEditor.tsx';
 
 const STATUS_COLOR: Record<string, string> = { pending: 'gold', granted: 'green', refused: 'red', revoked: 'default' };
 const today = () => new Date().toISOString().slice(0, 10);
 
-function useLabel() {
-  const { t } = usePrefs();
-  return (prefix: string, code: string) => {
-    const k = `${prefix}.${code}` as MessageKey;
-    return t(k) === k ? code : t(k);
-  };
-}
-
 export function ResourceFields({ resource }: { resource: Resource }) {
   const { t } = usePrefs();
-  const label = useLabel();
+  const label = useCodeLabel();
   return (
     <Table
       size="small"
@@ -52,7 +45,11 @@ export function ResourceFields({ resource }: { resource: Resource }) {
         { title: t('data.field.type'), dataIndex: 'type' },
         { title: t('data.field.identifier'), dataIndex: 'identifier', render: (v) => label('data.identifier', v) },
         { title: t('data.field.level'), dataIndex: 'level', render: (v) => label('data.level', v) },
-        { title: t('data.field.nationalLabel'), dataIndex: 'nationalLabel' },
+        {
+          title: t('data.field.nationalLabel'),
+          dataIndex: 'nationalLabel',
+          render: (v) => label('data.national', v),
+        },
         { title: t('data.field.format'), dataIndex: 'format', render: (v) => v ?? '—' },
         { title: t('data.field.mask'), dataIndex: 'maskRule', render: (v) => v ?? '—' },
       ]}
@@ -158,7 +155,8 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
     queryFn: () => dataApi.get<Resource>(`/resources/${encodeURIComponent(open!)}`),
     enabled: !!open,
   });
-  const opt = (vals: string[]) => vals.map((v) => ({ value: v, label: v }));
+  const label = useCodeLabel();
+  const opt = useCodeOptions();
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -179,15 +177,15 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
         <Select
           allowClear
           placeholder={t('data.catalog.shareType')}
-          style={{ width: 160 }}
-          options={opt(['无条件共享', '有条件共享', '不予共享'])}
+          style={{ width: 190 }}
+          options={opt('data.shareType', SHARE_TYPES)}
           onChange={(v) => setFilters((f) => ({ ...f, shareType: v }))}
         />
         <Select
           allowClear
           placeholder={t('data.catalog.updateCycle')}
           style={{ width: 140 }}
-          options={opt(['实时', '每日', '每周', '每月', '每季', '每半年', '每年', '其他'])}
+          options={opt('data.cycle', UPDATE_CYCLES)}
           onChange={(v) => setFilters((f) => ({ ...f, updateCycle: v }))}
         />
       </Space>
@@ -212,11 +210,21 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
             title: t('data.catalog.shareType'),
             dataIndex: 'shareType',
             render: (v) => (
-              <Tag color={v === '无条件共享' ? 'green' : v === '有条件共享' ? 'blue' : 'default'}>{v}</Tag>
+              <Tag color={v === '无条件共享' ? 'green' : v === '有条件共享' ? 'blue' : 'default'}>
+                {label('data.shareType', v)}
+              </Tag>
             ),
           },
-          { title: t('data.catalog.updateCycle'), dataIndex: 'updateCycle' },
-          { title: t('data.field.nationalLabel'), dataIndex: 'nationalLabel' },
+          {
+            title: t('data.catalog.updateCycle'),
+            dataIndex: 'updateCycle',
+            render: (v) => label('data.cycle', v),
+          },
+          {
+            title: t('data.field.nationalLabel'),
+            dataIndex: 'nationalLabel',
+            render: (v) => label('data.national', v),
+          },
         ]}
       />
       <Drawer open={!!open} onClose={() => setOpen(null)} width={860} title={detail.data?.name}>
@@ -227,10 +235,18 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
               <Descriptions.Item label={t('data.resource.provider')}>
                 {detail.data.providerDepartmentName}
               </Descriptions.Item>
-              <Descriptions.Item label={t('data.catalog.shareType')}>{detail.data.shareType}</Descriptions.Item>
-              <Descriptions.Item label={t('data.resource.openType')}>{detail.data.openType}</Descriptions.Item>
-              <Descriptions.Item label={t('data.catalog.updateCycle')}>{detail.data.updateCycle}</Descriptions.Item>
-              <Descriptions.Item label={t('data.field.nationalLabel')}>{detail.data.nationalLabel}</Descriptions.Item>
+              <Descriptions.Item label={t('data.catalog.shareType')}>
+                {label('data.shareType', detail.data.shareType)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('data.resource.openType')}>
+                {label('data.open', detail.data.openType)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('data.catalog.updateCycle')}>
+                {label('data.cycle', detail.data.updateCycle)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('data.field.nationalLabel')}>
+                {label('data.national', detail.data.nationalLabel)}
+              </Descriptions.Item>
               <Descriptions.Item label={t('data.resource.abstract')} span={2}>
                 {detail.data.abstract}
               </Descriptions.Item>
@@ -257,6 +273,7 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
 function MyResourcesTab({ departmentId }: { departmentId: string | null }) {
   const { t } = usePrefs();
   const [editing, setEditing] = useState(false);
+  const label = useCodeLabel();
   const list = useQuery({
     queryKey: ['data', 'resources', 'mine', departmentId],
     queryFn: () =>
@@ -281,8 +298,8 @@ function MyResourcesTab({ departmentId }: { departmentId: string | null }) {
             dataIndex: 'name',
             render: (v, r) => <Link to={`/data/resources/${r.id}`}>{v}</Link>,
           },
-          { title: t('data.catalog.shareType'), dataIndex: 'shareType' },
-          { title: t('data.catalog.updateCycle'), dataIndex: 'updateCycle' },
+          { title: t('data.catalog.shareType'), dataIndex: 'shareType', render: (v) => label('data.shareType', v) },
+          { title: t('data.catalog.updateCycle'), dataIndex: 'updateCycle', render: (v) => label('data.cycle', v) },
         ]}
       />
       {editing ? <ResourceEditor departmentId={departmentId} onClose={() => setEditing(false)} /> : null}
@@ -754,7 +771,7 @@ function SavingsTab() {
       dataSource={list.data?.items ?? []}
       columns={[
         { title: t('data.savings.item'), dataIndex: 'name' },
-        { title: t('data.resource.provider'), dataIndex: 'departmentName' },
+        { title: t('data.savings.department'), dataIndex: 'departmentName', render: (v) => v ?? '—' },
         {
           title: t('data.savings.materials'),
           dataIndex: 'materials',

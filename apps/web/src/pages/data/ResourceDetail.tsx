@@ -25,10 +25,12 @@ import { errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
 import { formatTime } from '../workbench/caseModel.ts';
 import { type Connector, dataApi, fileToBase64, type QualityReport, type Resource, type Run } from './api.ts';
+import { useCodeLabel } from './codes.ts';
 import { ResourceFields } from './DataPage.tsx';
 
 function Runs({ connectorId }: { connectorId: string }) {
   const { t, lang } = usePrefs();
+  const label = useCodeLabel();
   const runs = useQuery({
     queryKey: ['data', 'runs', connectorId],
     queryFn: () => dataApi.get<{ items: Run[] }>(`/connectors/${connectorId}/runs`),
@@ -59,12 +61,16 @@ function Runs({ connectorId }: { connectorId: string }) {
       }}
       columns={[
         { title: t('data.run.startedAt'), dataIndex: 'startedAt', render: (v) => formatTime(v) },
-        { title: t('data.run.trigger'), dataIndex: 'trigger' },
-        { title: t('data.run.mode'), dataIndex: 'mode' },
+        { title: t('data.run.trigger'), dataIndex: 'trigger', render: (v) => label('data.trigger', v) },
+        { title: t('data.run.mode'), dataIndex: 'mode', render: (v) => label('data.syncMode', v) },
         {
           title: t('data.request.status'),
           dataIndex: 'status',
-          render: (v) => <Tag color={v === 'succeeded' ? 'green' : v === 'failed' ? 'red' : 'blue'}>{v}</Tag>,
+          render: (v) => (
+            <Tag color={v === 'succeeded' ? 'green' : v === 'failed' ? 'red' : 'blue'}>
+              {label('data.runStatus', v)}
+            </Tag>
+          ),
         },
         { title: t('data.run.read'), dataIndex: 'rowsRead' },
         { title: t('data.run.written'), dataIndex: 'rowsWritten' },
@@ -82,6 +88,7 @@ function Runs({ connectorId }: { connectorId: string }) {
 
 function ConnectorCard({ c }: { c: Connector }) {
   const { t, lang } = usePrefs();
+  const label = useCodeLabel();
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
   const done = () => qc.invalidateQueries({ queryKey: ['data', 'runs', c.id] });
@@ -109,7 +116,7 @@ function ConnectorCard({ c }: { c: Connector }) {
   return (
     <Card size="small" title={`${c.name}（${c.kind}）`} style={{ marginBottom: 12 }}>
       <Descriptions size="small" column={3}>
-        <Descriptions.Item label={t('data.connector.syncMode')}>{c.syncMode}</Descriptions.Item>
+        <Descriptions.Item label={t('data.connector.syncMode')}>{label('data.syncMode', c.syncMode)}</Descriptions.Item>
         <Descriptions.Item label={t('data.connector.changeColumn')}>{c.changeColumn ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('data.connector.schedule')}>
           {c.scheduleMinutes ? t('data.connector.every', { n: c.scheduleMinutes }) : t('data.connector.manual')}
@@ -243,8 +250,8 @@ function NewConnector({ resourceId }: { resourceId: string }) {
           <Select
             style={{ width: 130 }}
             options={[
-              { value: 'full', label: t('data.connector.full') },
-              { value: 'incremental', label: t('data.connector.incremental') },
+              { value: 'full', label: t('data.syncMode.full') },
+              { value: 'incremental', label: t('data.syncMode.incremental') },
             ]}
             aria-label={t('data.connector.syncMode')}
           />
@@ -342,6 +349,7 @@ function Quality({ id }: { id: string }) {
 export default function ResourceDetailPage() {
   const { id = '' } = useParams();
   const { t } = usePrefs();
+  const label = useCodeLabel();
   const r = useQuery({ queryKey: ['data', 'resource', id], queryFn: () => dataApi.get<Resource>(`/resources/${id}`) });
   const conns = useQuery({
     queryKey: ['data', 'connectors', id],
@@ -360,7 +368,12 @@ export default function ResourceDetailPage() {
       </h2>
       <Descriptions size="small" column={3}>
         <Descriptions.Item label={t('data.resource.provider')}>{r.data.providerDepartmentName}</Descriptions.Item>
-        <Descriptions.Item label={t('data.catalog.shareType')}>{r.data.shareType}</Descriptions.Item>
+        <Descriptions.Item label={t('data.catalog.shareType')}>
+          {label('data.shareType', r.data.shareType)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('data.catalog.updateCycle')}>
+          {label('data.cycle', r.data.updateCycle)}
+        </Descriptions.Item>
         <Descriptions.Item label={t('data.quality.rows')}>{stats.data?.rows ?? '—'}</Descriptions.Item>
       </Descriptions>
       <Tabs

@@ -4,19 +4,24 @@ import { App as AntApp, Button, Checkbox, Form, Input, InputNumber, Modal, Selec
 import { errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
 import { dataApi } from './api.ts';
+import { NATIONAL_LABELS, OPEN_TYPES, SHARE_TYPES, UPDATE_CYCLES, useCodeOptions } from './codes.ts';
 
 const opt = (vals: readonly string[]) => vals.map((v) => ({ value: v, label: v }));
 
 /** Registers a data resource of the officer's department: catalog metadata and its fields (data items). */
 export function ResourceEditor({ departmentId, onClose }: { departmentId: string | null; onClose: () => void }) {
   const { t, lang } = usePrefs();
+  const codes = useCodeOptions();
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm();
   const levels = useQuery({
     queryKey: ['data', 'levels'],
     queryFn: () =>
-      dataApi.get<{ levels: { code: string; name: string }[]; maskRules: { code: string; name: string }[] }>('/levels'),
+      dataApi.get<{
+        levels: { code: string; name: string; nameEn?: string | null }[];
+        maskRules: { code: string; name: string }[];
+      }>('/levels'),
   });
   const save = useMutation({
     mutationFn: (v: any) =>
@@ -108,16 +113,13 @@ export function ResourceEditor({ departmentId, onClose }: { departmentId: string
         </Form.Item>
         <Space wrap>
           <Form.Item name="updateCycle" label={t('data.catalog.updateCycle')}>
-            <Select
-              style={{ width: 120 }}
-              options={opt(['实时', '每日', '每周', '每月', '每季', '每半年', '每年', '其他'])}
-            />
+            <Select style={{ width: 120 }} options={codes('data.cycle', UPDATE_CYCLES)} />
           </Form.Item>
           <Form.Item name="shareType" label={t('data.catalog.shareType')}>
-            <Select style={{ width: 140 }} options={opt(['无条件共享', '有条件共享', '不予共享'])} />
+            <Select style={{ width: 180 }} options={codes('data.shareType', SHARE_TYPES)} />
           </Form.Item>
           <Form.Item name="openType" label={t('data.resource.openType')}>
-            <Select style={{ width: 140 }} options={opt(['无条件开放', '有条件开放', '不予开放'])} />
+            <Select style={{ width: 180 }} options={codes('data.open', OPEN_TYPES)} />
           </Form.Item>
           <Form.Item name="keyField" label={t('data.resource.keyField')} rules={[{ required: true }]}>
             <Input style={{ width: 160 }} />
@@ -168,14 +170,17 @@ export function ResourceEditor({ departmentId, onClose }: { departmentId: string
                   <Form.Item name={[name, 'level']}>
                     <Select
                       style={{ width: 100 }}
-                      options={(levels.data?.levels ?? []).map((l) => ({ value: l.code, label: l.name }))}
+                      options={(levels.data?.levels ?? []).map((l) => ({
+                        value: l.code,
+                        label: lang === 'en' ? (l.nameEn ?? l.name) : l.name,
+                      }))}
                       aria-label={t('data.field.level')}
                     />
                   </Form.Item>
                   <Form.Item name={[name, 'nationalLabel']}>
                     <Select
-                      style={{ width: 80 }}
-                      options={opt(['一般', '重要', '核心'])}
+                      style={{ width: 110 }}
+                      options={codes('data.national', NATIONAL_LABELS)}
                       aria-label={t('data.field.nationalLabel')}
                     />
                   </Form.Item>

@@ -1,7 +1,8 @@
 import { DatabaseOutlined } from '@ant-design/icons';
 import { Space, Tag, Typography } from 'antd';
-import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
+import { usePrefs } from '../../i18n/index.tsx';
 import { formatTime } from '../workbench/caseModel.ts';
+import { usePredicateText } from './predicate.ts';
 
 export interface SharedDataEvidence {
   kind: 'SHARED_DATA';
@@ -24,15 +25,10 @@ export const isSharedDataEvidence = (e: unknown): e is SharedDataEvidence =>
 /** The evidence of a SHARED_DATA material on a case (免证明), shown instead of files. */
 export function SharedDataEvidenceView({ e }: { e: SharedDataEvidence }) {
   const { t } = usePrefs();
-  const check = e.predicate
-    ? [
-        e.predicate.label,
-        t(`data.op.${e.predicate.op}` as MessageKey),
-        Array.isArray(e.predicate.value) ? e.predicate.value.join('、') : (e.predicate.value ?? ''),
-      ]
-        .filter((x) => x !== '')
-        .join(' ')
-    : e.check;
+  const checkText = usePredicateText();
+  const check = e.predicate ? checkText(e.predicate) : e.check;
+  // "<check>：<result>" in the page's language; the result is a tag.
+  const [before, after = ''] = t('data.noProof.checkResult', { check: check ?? '' }).split('{result}');
   return (
     <Space direction="vertical" size={2} data-testid="shared-data-evidence">
       <span>
@@ -41,10 +37,14 @@ export function SharedDataEvidenceView({ e }: { e: SharedDataEvidence }) {
       </span>
       {check ? (
         <span>
-          {check}：<Tag color={e.result ? 'success' : 'warning'}>{e.result ? t('common.yes') : t('common.no')}</Tag>
+          {before}
+          <Tag color={e.result ? 'success' : 'warning'}>{e.result ? t('common.yes') : t('common.no')}</Tag>
+          {after}
         </span>
       ) : null}
-      {e.fields?.length ? <span>{t('data.evidence.fields', { fields: e.fields.join('、') })}</span> : null}
+      {e.fields?.length ? (
+        <span>{t('data.evidence.fields', { fields: e.fields.join(t('workbench.fmt.listSep')) })}</span>
+      ) : null}
       {e.at ? <span>{t('data.evidence.at', { at: formatTime(e.at) })}</span> : null}
       {e.requestId ? (
         <Typography.Text type="secondary">{t('data.evidence.requestId', { id: e.requestId })}</Typography.Text>

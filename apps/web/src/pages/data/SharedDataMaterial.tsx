@@ -3,6 +3,7 @@ import { Alert, Button, Descriptions, Space, Typography } from 'antd';
 import { type ReactNode, useEffect } from 'react';
 import { api, errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
+import { usePredicateText } from './predicate.ts';
 
 export interface Fetched {
   satisfied: boolean;
@@ -11,7 +12,7 @@ export interface Fetched {
   resourceName: string;
   provider: string;
   answerHashes: string[];
-  predicate: { label: string; op: string; value: unknown; result: boolean } | null;
+  predicate: { field?: string; label: string; op: string; value: unknown; result: boolean } | null;
   shown: { field: string; label: string; value: unknown }[];
   prefill: Record<string, unknown>;
 }
@@ -31,6 +32,7 @@ export function SharedDataMaterial(props: {
   upload: ReactNode;
 }) {
   const { t, lang } = usePrefs();
+  const checkText = usePredicateText();
   const preview = useMutation({
     mutationFn: () => api.post<Fetched>('/data/no-proof/preview', { taskCode: props.taskCode, material: props.name }),
     onSuccess: (r) => {
@@ -62,7 +64,10 @@ export function SharedDataMaterial(props: {
             <Descriptions size="small" column={1}>
               {r.predicate ? (
                 <Descriptions.Item label={t('data.noProof.check')}>
-                  {`${r.predicate.label} ${t(`data.op.${r.predicate.op}` as any)} ${String(r.predicate.value)}：${r.predicate.result ? t('common.yes') : t('common.no')}`}
+                  {t('data.noProof.checkResult', {
+                    check: checkText(r.predicate),
+                    result: r.predicate.result ? t('common.yes') : t('common.no'),
+                  })}
                 </Descriptions.Item>
               ) : null}
               {r.shown.map((s) => (
@@ -80,7 +85,7 @@ export function SharedDataMaterial(props: {
         </Button>
       ) : null}
       <details className="yw-upload-instead" open={props.hasFiles || (!!r && !r.satisfied) || !!preview.error}>
-        <summary>{t('apply.uploadInstead')}</summary>
+        <summary>{t('data.noProof.uploadInstead')}</summary>
         {props.upload}
       </details>
     </Space>

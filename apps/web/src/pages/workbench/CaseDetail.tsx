@@ -154,9 +154,12 @@ export default function CaseDetailPage() {
 
 function Summary({ c }: { c: CaseView }) {
   const { t, elder } = usePrefs();
-  // The department list is scoped to the caller's grants; the id is shown when the name is not readable.
+  const me = useMe();
+  // The department list is scoped to the caller's grants (readable with an org.* grant only); it is
+  // asked for only when the case does not name its department, and the id is shown when it is not readable.
   const dept = useQuery({
     queryKey: ['workbench', 'departments'],
+    enabled: !c.departmentName && hasPermission(me.data, ['org.']),
     retry: false,
     queryFn: async () => (await api.get<{ items: { id: string; name: string }[] }>('/org/departments')).items,
   });

@@ -5,7 +5,7 @@ import { Alert, Button, Card, Form, Input, Segmented, Select, Space, Table, Typo
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { hasPermission, useMe } from '../../auth.tsx';
 import { usePrefs } from '../../i18n/index.tsx';
 import { CaseDeadline, StateTag } from './caseBits.tsx';
 import {
@@ -41,7 +41,8 @@ function useCaseDepartments() {
   );
   return useQuery({
     queryKey: ['workbench', 'departments', me.data?.account.id],
-    enabled: grants.length > 0,
+    // The list is readable with an org.* grant only; without one there is no department filter.
+    enabled: grants.length > 0 && hasPermission(me.data, ['org.']),
     retry: false,
     queryFn: async () => {
       const res = await api.get<{ items: Department[] }>('/org/departments');

@@ -17,10 +17,11 @@ export default function WorkbenchPage() {
   const me = useMe();
   const account = me.data?.account;
   const departmentId = account?.departmentId ?? null;
-  // The department list may require permissions this staff member lacks; the id is shown then.
+  // The department list is readable with an org.* grant only (data officers, for one, have none):
+  // without one it is not asked for and the id is shown.
   const dept = useQuery({
     queryKey: ['departments', 'lookup', departmentId],
-    enabled: !!departmentId,
+    enabled: !!departmentId && hasPermission(me.data, ['org.']),
     retry: false,
     queryFn: async () => {
       const res = await api.get<{ items: Department[] }>('/org/departments');
