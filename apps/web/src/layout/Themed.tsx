@@ -23,7 +23,13 @@ const baseToken: ThemeConfig['token'] = {
   colorSuccessBgHover: '#d9f7be',
   colorSuccessBorder: '#b7eb8f',
   colorSuccessBorderHover: '#95de64',
-  colorWarning: '#ad6800',
+  // #ad6800 was 4.41:1 on white (under AA); #9a5d00 is 5.3:1 on white and 5.1:1 on #fffbe6. The light
+  // steps are the gold palette's, for the same reason as the success colours.
+  colorWarning: '#9a5d00',
+  colorWarningBg: '#fffbe6',
+  colorWarningBgHover: '#fff1b8',
+  colorWarningBorder: '#ffe58f',
+  colorWarningBorderHover: '#ffd666',
   borderRadius: 6,
 };
 
