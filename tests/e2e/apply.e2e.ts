@@ -216,6 +216,11 @@ describe('browser journeys: applying online', () => {
     await page.getByRole('heading', { name: '补正告知' }).waitFor();
     await page.getByText('请标明设备位置').first().waitFor();
     await page.locator('.ant-descriptions').getByText('待补正').waitFor();
+    // The materials list says the same of the material asked for again.
+    await page
+      .getByRole('row', { name: /经营场所平面布局图和设备布局图/ })
+      .getByText('待补正')
+      .waitFor();
     const card = page.locator('.yw-supplement');
     await card
       .getByRole('group', { name: '经营场所平面布局图和设备布局图' })

@@ -285,7 +285,14 @@ export default function CaseDetailPage() {
         ) : null}
 
         <Card title={<h2 className="yw-card-title">{t('apply.detail.materials')}</h2>}>
-          <MaterialsTable materials={c.materials ?? []} />
+          <MaterialsTable
+            materials={c.materials ?? []}
+            toSupplement={
+              c.state === 'SUPPLEMENT_NOTICE' && c.supplement
+                ? new Set(c.supplement.items.map((i) => i.material))
+                : undefined
+            }
+          />
         </Card>
 
         <Card title={<h2 className="yw-card-title">{t('apply.detail.timeline')}</h2>}>
@@ -300,7 +307,11 @@ export default function CaseDetailPage() {
   );
 }
 
-function MaterialsTable({ materials }: { materials: CaseMaterial[] }) {
+/**
+ * The case's materials. `toSupplement`: the materials an open supplement notice asks for again;
+ * they read 待补正 until the applicant sends them, whatever they were before.
+ */
+function MaterialsTable({ materials, toSupplement }: { materials: CaseMaterial[]; toSupplement?: Set<string> }) {
   const { t } = usePrefs();
   return (
     <Table<CaseMaterial>
@@ -328,15 +339,17 @@ function MaterialsTable({ materials }: { materials: CaseMaterial[] }) {
         {
           title: t('apply.detail.materialStatus'),
           dataIndex: 'status',
-          render: (v: string | undefined, m) =>
-            v ? (
+          render: (value: string | undefined, m) => {
+            const v = toSupplement?.has(m.name) ? 'toSupplement' : value;
+            return v ? (
               <span>
-                <Tag color={v === 'missing' ? 'red' : v === 'tolerated' ? 'orange' : 'green'}>
+                <Tag color={v === 'missing' ? 'red' : v === 'tolerated' || v === 'toSupplement' ? 'orange' : 'green'}>
                   {labelOf(t, 'apply.detail.matStatus', v)}
                 </Tag>
                 {m.toleratedUntil ? t('apply.detail.tolUntil', { day: m.toleratedUntil }) : null}
               </span>
-            ) : null,
+            ) : null;
+          },
         },
         {
           title: t('apply.detail.materialFiles'),
