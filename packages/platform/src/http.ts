@@ -56,6 +56,25 @@ function validationError(err: FastifyError): AppError {
   const path: string = v?.instancePath ?? '';
   if (path) field = path.replace(/^\//, '').replace(/\//g, '.') + (field ? `.${field}` : '');
   const keyword: string = v?.keyword ?? 'invalid';
+  // A value outside a set (an enum, or a union of literals: one `const` error per member) names the
+  // values it may take instead of "must be equal to constant".
+  if (keyword === 'const' || keyword === 'enum') {
+    const allowed = ((err.validation ?? []) as any[])
+      .filter((x) => (x.instancePath ?? '') === path)
+      .flatMap((x) =>
+        x.keyword === 'const' ? [x.params?.allowedValue] : x.keyword === 'enum' ? (x.params?.allowedValues ?? []) : [],
+      )
+      .filter((x) => x !== undefined)
+      .map(String);
+    if (allowed.length)
+      return new AppError(
+        400,
+        'VALIDATION',
+        `${field ? `字段 ${field} ` : ''}应为以下之一：${allowed.join('、')}`,
+        `${field ? `Field ${field}: ` : ''}must be one of ${allowed.join(', ')}`,
+        field,
+      );
+  }
   const zh = `${field ? `字段 ${field} ` : ''}${FIELD_ZH[keyword] ?? '不正确'}`;
   const en = `${field ? `Field ${field}: ` : ''}${v?.message ?? err.message}`;
   return new AppError(400, 'VALIDATION', zh, en, field);
@@ -93,6 +112,9 @@ export function installErrorHandler(app: FastifyInstance, db: Db) {
         req.log.error({ err: auditErr }, 'could not audit a refused request');
       }
     }
+    // A limit that frees up at a known time says when (RFC 9110 Retry-After, in seconds).
+    const retryAfter = (e as any).retryAfterSeconds;
+    if (e.status === 429 && Number.isFinite(retryAfter)) reply.header('retry-after', String(Math.max(1, retryAfter)));
     return reply.status(e.status).send(e.toJSON());
   });
 }

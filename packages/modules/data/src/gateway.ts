@@ -91,7 +91,15 @@ export async function createClient(p: Platform, ctx: Ctx, requestId: string, inp
   if (!req) throw notFound('Sharing request', '共享申请');
   authorize(ctx, 'data.request', { departmentId: req.consumerDepartmentId });
   if (req.status !== 'granted')
-    throw conflict('NOT_GRANTED', '申请尚未获批，不能签发凭证', 'The request is not granted');
+    throw req.status === 'revoked'
+      ? conflict('NOT_GRANTED', '该共享授权已撤销，不能签发凭证', 'The grant was revoked; no credentials can be issued')
+      : req.status === 'refused'
+        ? conflict(
+            'NOT_GRANTED',
+            '该共享申请未获批准，不能签发凭证',
+            'The request was refused; no credentials can be issued',
+          )
+        : conflict('NOT_GRANTED', '申请尚未获批，不能签发凭证', 'The request is not granted yet');
   const clientId = `ywc_${randomToken(12)}`;
   const clientSecret = `yws_${randomToken(32)}`;
   await p.db.transaction().execute(async (tx) => {
@@ -253,14 +261,25 @@ export async function issueToken(
   return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_SECONDS, scope: req.resourceCode };
 }
 
+/** 401 for a token that is unknown or expired, or (`revoked`) that ended with its grant or client. */
+function invalidToken(revoked?: boolean) {
+  return revoked
+    ? new AppError(
+        401,
+        'INVALID_TOKEN',
+        '访问令牌已失效：共享授权或凭证已撤销',
+        'The token is no longer valid: its grant or client was revoked',
+      )
+    : new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
+}
+
 /** The grant behind a bearer token of the gateway. */
 export async function grantOfToken(p: Platform, authorization: string | undefined): Promise<Grant> {
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
   if (!token)
     throw new AppError(401, 'INVALID_TOKEN', '缺少访问令牌', 'A bearer token from /api/v1/exchange/token is required');
   const t = await p.db.selectFrom('data_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
-  if (!t || t.revoked || new Date(t.expires_at).getTime() < Date.now())
-    throw new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
+  if (!t || t.revoked || new Date(t.expires_at).getTime() < Date.now()) throw invalidToken(t?.revoked);
   return activeGrant(p, (await loadRequest(p.db, t.request_id))!, t.client_id);
 }
 
@@ -438,8 +457,17 @@ async function call(
   }
 }
 
-const rateLimited = (requestId: string) =>
-  gatewayError(
+/** Seconds until the next minute (rate) or the next day, China time (quota). */
+function secondsToNextMinute(): number {
+  return 60 - (Math.floor(Date.now() / 1000) % 60);
+}
+function secondsToChinaMidnight(): number {
+  const cst = Date.now() + 8 * 3_600_000;
+  return Math.ceil((86_400_000 - (cst % 86_400_000)) / 1000);
+}
+
+const rateLimited = (requestId: string) => {
+  const e = gatewayError(
     429,
     'RATE_LIMITED',
     '调用过于频繁，超过每分钟限速',
@@ -447,8 +475,21 @@ const rateLimited = (requestId: string) =>
     undefined,
     requestId,
   );
-const quotaExceeded = (requestId: string) =>
-  gatewayError(429, 'QUOTA_EXCEEDED', '已达到今日调用限额', 'Daily quota of the grant used up', undefined, requestId);
+  (e as any).retryAfterSeconds = secondsToNextMinute();
+  return e;
+};
+const quotaExceeded = (requestId: string) => {
+  const e = gatewayError(
+    429,
+    'QUOTA_EXCEEDED',
+    '已达到今日调用限额',
+    'Daily quota of the grant used up',
+    undefined,
+    requestId,
+  );
+  (e as any).retryAfterSeconds = secondsToChinaMidnight();
+  return e;
+};
 
 /** The current periods of a grant's limits: this minute and this day (China time). */
 function periodsNow(): [minute: string, day: string, minuteNo: number] {
@@ -822,9 +863,6 @@ async function metaOf(db: Db, resourceId: string, gen: string): Promise<Meta> {
   return meta;
 }
 
-const invalidToken = () =>
-  new AppError(401, 'INVALID_TOKEN', '访问令牌无效或已过期', 'The token is invalid or expired');
-
 /**
  * The one statement of a key call: the token, its grant now, the metadata generation and the row,
  * through `data_key_call` (migrations 0067/0068, a PL/pgSQL function whose plan is cached). The
@@ -867,7 +905,7 @@ async function keyCall(
   const found = (
     await keyCallStatement(tokenHash, valueHash(p.config.secretKey, key), cached?.version ?? null).execute(p.db)
   ).rows[0];
-  if (!found || found.t_revoked || found.t_expires_ms < Date.now()) throw invalidToken();
+  if (!found || found.t_revoked || found.t_expires_ms < Date.now()) throw invalidToken(found?.t_revoked);
   // No row came back only when the copy sent (`cached.version`) is the row's current version.
   let entry = cached!;
   if (found.q != null) {

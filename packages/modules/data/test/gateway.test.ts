@@ -302,6 +302,13 @@ describe('quotas, rate limits and the audit trail', () => {
     const third = await ex(q.token, '/query', { key: P3 });
     expect(third.status).toBe(429);
     expect(third.body.code).toBe('QUOTA_EXCEEDED');
+    // Retry after China's midnight, when the day's quota starts again.
+    const untilMidnight = Number(third.headers['retry-after']);
+    expect(untilMidnight).toBeGreaterThan(0);
+    expect(untilMidnight).toBeLessThanOrEqual(86_400);
+    expect(new Date(Date.now() + untilMidnight * 1000 + 8 * 3_600_000).toISOString().slice(11, 16)).toMatch(
+      /^00:0[0-1]$/,
+    );
     expect(await t.auditCount('data.gateway.denied')).toBe(denied + 1);
     const calls = await t.rt.platform.db
       .selectFrom('data_calls')
@@ -315,6 +322,9 @@ describe('quotas, rate limits and the audit trail', () => {
     const fast = await ex(r.token, '/query', { key: P1 });
     expect(fast.status).toBe(429);
     expect(fast.body.code).toBe('RATE_LIMITED');
+    const untilMinute = Number(fast.headers['retry-after']);
+    expect(untilMinute).toBeGreaterThan(0);
+    expect(untilMinute).toBeLessThanOrEqual(60);
   });
 
   it('audits every call with consumer, purpose, resource, fields, rows and the SHA-256 of the answer bytes (溯源)', async () => {
@@ -395,6 +405,14 @@ describe('quotas, rate limits and the audit trail', () => {
     });
     const after = await ex(g.token, '/query', { key: P1 });
     expect(after.status).toBe(401);
+    expect(after.body.messageEn).toContain('revoked');
+    const filtered = await ex(g.token, '/query', { filter: { name: '陈美玲' } });
+    expect(filtered.status).toBe(401);
+    expect(filtered.body.message).toContain('已撤销');
+    // No new credentials on a revoked grant, and the refusal says why.
+    const client = await t.call(civil.token, 'POST', `/requests/${g.requestId}/clients`, { name: '低保系统 2' });
+    expect(client.status).toBe(409);
+    expect(client.body.message).toContain('已撤销');
     const tok = await t.call(null, 'POST', '/api/v1/exchange/token', {
       grant_type: 'client_credentials',
       client_id: g.client.clientId,
@@ -429,6 +447,15 @@ describe('objections (数据异议)', () => {
       reply: 'x',
     });
     expect(other.status).toBe(403);
+    // A decision outside the set names the values it may take.
+    const bad = await t.call(police.token, 'POST', `/objections/${o.body.id}/answer`, {
+      decision: 'accept',
+      reply: 'x',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION', field: 'decision' });
+    expect(bad.body.message).toContain('accepted、rejected');
+    expect(bad.body.messageEn).toContain('must be one of accepted, rejected');
     const a = await t.call(police.token, 'POST', `/objections/${o.body.id}/answer`, {
       decision: 'accepted',
       reply: '已核实并更正',
