@@ -39,7 +39,7 @@ import {
   requireComplete,
   resolveMaterials,
 } from './fulfilment.ts';
-import { afterTransition, deadlineNotice, notifiesApplicant, toleratedNotice } from './notices.ts';
+import { afterTransition, deadlineNotice, notifiesApplicant, STATE_NAMES, toleratedNotice } from './notices.ts';
 import {
   CLOCK_STATES,
   findTransition,
@@ -823,10 +823,11 @@ export async function act(p: Platform, ctx: Ctx, caseId: string, input: ActInput
         detail: { code: 'INVALID_TRANSITION', state: row.state },
       }),
     );
+    const [zh, en] = STATE_NAMES[row.state as State] ?? [row.state, row.state];
     throw conflict(
       'INVALID_TRANSITION',
-      `办件当前状态（${row.state}）不允许此操作`,
-      `Action ${input.action} is not allowed in state ${row.state}`,
+      `办件当前为“${zh}”，不能进行此操作`,
+      `The case is ${en.toLowerCase()}; this action is not allowed now (${input.action})`,
       'action',
     );
   }
