@@ -303,6 +303,9 @@ export function setSerialNoSourceForTests(source: ((now: Date) => string) | null
 
 /** The newest published version of an item, read through the catalog's public surface. */
 
+/** A masked value: characters around a run of three or more asterisks, no spaces (ID number, phone, name). */
+const MASKED_VALUE = /^[^\s*]*\*{3,}[^\s*]*$|^[^\s*]\*{1,3}$/u;
+
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = new Map<string, ValidateFunction>();
 const bySchema = new WeakMap<object, ValidateFunction>();
@@ -323,9 +326,19 @@ function validateForm(item: CatalogItem, formData: Record<string, unknown>, comp
         throw badRequest('VALIDATION', `请填写${title(name)}`, `formData.${name} is required`, `formData.${name}`);
     }
   }
-  for (const [name, v] of Object.entries(formData))
+  for (const [name, v] of Object.entries(formData)) {
     if (typeof v === 'string' && v.length > 2000)
       throw badRequest('VALIDATION', `${title(name)}太长`, `formData.${name} is too long`, `formData.${name}`);
+    // A value as the platform shows it masked (1101**********002X, 138****8000) is not the value:
+    // a case filed with it could not be handled.
+    if (typeof v === 'string' && MASKED_VALUE.test(v.trim()))
+      throw badRequest(
+        'MASKED_VALUE',
+        `“${title(name)}”是脱敏显示的值，请填写完整信息`,
+        `formData.${name} is a masked value; enter it in full`,
+        `formData.${name}`,
+      );
+  }
   // Empty strings of a draft are "not filled in yet", not wrong values.
   const given = Object.fromEntries(Object.entries(formData).filter(([, v]) => v !== null && v !== ''));
   // Cached items are frozen and shared: their schema object identifies the validator at once.

@@ -284,6 +284,15 @@ describe('apply', () => {
     const r3 = await api(citizenA, 'POST', '', { taskCode, formData: { ...FORM, phone: 123 } });
     expect(r3.status).toBe(400);
     expect(r3.body.field).toBe('formData.phone');
+    // A value as the platform shows it masked is refused, in a draft too.
+    for (const [name, masked] of [
+      ['phone', '138****8000'],
+      ['applicantName', '张*'],
+    ] as const) {
+      const r4 = await api(citizenA, 'POST', '', { taskCode, formData: { ...FORM, [name]: masked } });
+      expect(r4.status).toBe(400);
+      expect(r4.body).toMatchObject({ code: 'MASKED_VALUE', field: `formData.${name}` });
+    }
     expect((await rt.platform.db.selectFrom('cases').select('id').execute()).length).toBe(before);
   });
 
