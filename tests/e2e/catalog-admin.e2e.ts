@@ -156,6 +156,15 @@ describe('browser journeys: catalog administration', () => {
     const cal = await j.rt.app.inject({ method: 'GET', url: '/api/v1/calendar/2026' });
     expect(cal.json().days).toContainEqual({ day: '2026-11-02', kind: 'holiday', name: '测试假日' });
     expect(cal.json().days).toContainEqual({ day: '2026-10-10', kind: 'workday', name: '国庆节调休上班' });
+    // From October on, a next year without holidays is pointed out (only 2026 is seeded).
+    const now = new Date();
+    const next = now.getFullYear() + 1;
+    const nextDays = (await j.rt.app.inject({ method: 'GET', url: `/api/v1/calendar/${next}` })).json().days;
+    if (now.getMonth() >= 9 && nextDays.length === 0) {
+      await page.getByText(`${next} 年的节假日安排尚未录入`).waitFor();
+      await page.getByRole('button', { name: `录入 ${next} 年` }).click();
+      expect(await page.getByLabel('年份').inputValue()).toBe(String(next));
+    }
     await page.close();
   });
 });

@@ -302,6 +302,9 @@ export const zh = {
   'catalogAdmin.calendar.discard': '有未保存的修改，确定放弃并切换年份？',
   'catalogAdmin.calendar.forbidden': '您没有维护工作日历的权限（calendar.manage）',
   'catalogAdmin.calendar.emptyYear': '{year} 年尚未设置节假日，除周末外均按工作日计算。',
+  'catalogAdmin.calendar.nextYearMissing':
+    '{year} 年的节假日安排尚未录入：落在 {year} 年的办理期限目前只排除周末。国务院办公厅公布放假安排后请及时录入。',
+  'catalogAdmin.calendar.openYear': '录入 {year} 年',
   'catalogAdmin.calendar.holiday': '法定节假日',
   'catalogAdmin.calendar.workday': '调休上班日',
   'catalogAdmin.calendar.weekend': '周末',
@@ -639,6 +642,9 @@ export const en: typeof zh = {
   'catalogAdmin.calendar.discard': 'Discard the unsaved changes and switch year?',
   'catalogAdmin.calendar.forbidden': 'You may not change the calendar (calendar.manage)',
   'catalogAdmin.calendar.emptyYear': 'No holidays are set for {year}; every weekday counts as a working day.',
+  'catalogAdmin.calendar.nextYearMissing':
+    'The holidays of {year} are not entered yet: time limits that end in {year} skip weekends only. Enter them once the State Council publishes the schedule.',
+  'catalogAdmin.calendar.openYear': 'Enter {year}',
   'catalogAdmin.calendar.holiday': 'Statutory holiday',
   'catalogAdmin.calendar.workday': 'Make-up workday',
   'catalogAdmin.calendar.weekend': 'Weekend',

@@ -136,6 +136,15 @@ export default function CalendarPage() {
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ kind: Kind | 'normal'; name: string }>();
 
+  // From October on, deadlines reach into next year: say so while its holidays are not entered.
+  const thisYear = new Date().getFullYear();
+  const lateInYear = new Date().getMonth() >= 9;
+  const nextYear = useQuery({
+    queryKey: ['calendar', thisYear + 1],
+    queryFn: () => api.get<{ year: number; days: Day[] }>(`/calendar/${thisYear + 1}`),
+    enabled: lateInYear,
+  });
+  const nextYearMissing = lateInYear && nextYear.data?.days.length === 0;
   const cal = useQuery({
     queryKey: ['calendar', year],
     queryFn: () => api.get<{ year: number; days: Day[] }>(`/calendar/${year}`),
@@ -229,6 +238,20 @@ export default function CalendarPage() {
         </span>
         {t('catalogAdmin.calendar.weekend')}
       </Space>
+      {nextYearMissing ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('catalogAdmin.calendar.nextYearMissing', { year: thisYear + 1 })}
+          action={
+            year !== thisYear + 1 ? (
+              <Button size="small" onClick={() => changeYear(thisYear + 1)}>
+                {t('catalogAdmin.calendar.openYear', { year: thisYear + 1 })}
+              </Button>
+            ) : undefined
+          }
+        />
+      ) : null}
       {cal.isError ? <Alert type="error" showIcon title={errorText(cal.error, lang)} /> : null}
       {cal.data && cal.data.days.length === 0 && !dirty ? (
         <Alert type="info" showIcon title={t('catalogAdmin.calendar.emptyYear', { year })} />
