@@ -1374,11 +1374,16 @@ const maskAddress = (a: string) => {
 
 /** Personal fields of an application form, by property name, and how each is masked (GB/T 37964 suppression). */
 const PERSONAL_FIELDS: [RegExp, (v: string) => string][] = [
-  [/id_?(number|no|card)|证件号|身份证/i, maskIdNumber],
+  [/id_?(number|no|card)|cert_?no|证件号|身份证/i, maskIdNumber],
+  [/bank_?account|account_?no|卡号|账号/i, (v) => (v.length < 8 ? '****' : `${v.slice(0, 4)}****${v.slice(-4)}`)],
   [/phone|mobile|tel|电话|手机/i, maskPhone],
-  [/address|addr|premises|location|住址|地址|场所/i, maskAddress],
+  [/address|addr|premises|location|residence|住址|地址|场所/i, maskAddress],
+  // Birth dates keep the year only (a quasi-identifier with the name and the district).
+  [/birth_?date|birthday|出生/i, (v) => (/^\d{4}/.test(v) ? `${v.slice(0, 4)}-**-**` : '****')],
+  // A person's name under any of the forms' names for one (applicant, legal person, parents, spouse…);
+  // names of enterprises, shops, schools or projects are not personal data.
   [
-    /^(applicant_?name|name|contact_?name|contact|legal_?representative|agent_?name|child_?name|father_?name|mother_?name|guardian_?name|person_?name)$/i,
+    /^((applicant|contact|legal_?representative|legal_?person|agent|child|baby|father|mother|guardian|person|operator|spouse|investor|owner)_?(name)?|name)$/i,
     maskName,
   ],
 ];

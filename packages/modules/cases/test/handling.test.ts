@@ -8,7 +8,7 @@ import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
 import { registerFulfilment } from '../src/index.ts';
-import { toleratedDue } from '../src/service.ts';
+import { maskFormData, toleratedDue } from '../src/service.ts';
 
 let rt: TestRuntime;
 let admin: string;
@@ -582,6 +582,39 @@ describe('parallel countersign', () => {
 });
 
 describe('masking and the inbox', () => {
+  it('masks every personal field of the seeded forms, and only those', () => {
+    const masked = maskFormData({
+      legalPerson: '陈美玲',
+      fatherName: '李建国',
+      spouseName: '周婷',
+      investor: '黄伟',
+      operatorName: '陈美玲',
+      bankAccount: '6222020000001234',
+      birthDate: '1988-03-12',
+      residence: '广东省佛山市南海区桂城街道南海大道1号',
+      disabilityCertNo: '44060419880312102241',
+      entityName: '佛山市禅城区小梅餐饮店',
+      tradeName: '美玲粥粉面',
+      schoolName: '佛山市第一中学',
+      creditCode: '92440604MA4W000X1A',
+    });
+    expect(masked).toEqual({
+      legalPerson: '陈**',
+      fatherName: '李**',
+      spouseName: '周*',
+      investor: '黄*',
+      operatorName: '陈**',
+      bankAccount: '6222****1234',
+      birthDate: '1988-**-**',
+      residence: '广东省佛山市南海区****',
+      disabilityCertNo: '4406************2241',
+      entityName: '佛山市禅城区小梅餐饮店',
+      tradeName: '美玲粥粉面',
+      schoolName: '佛山市第一中学',
+      creditCode: '92440604MA4W000X1A',
+    });
+  });
+
   it('staff see personal data masked; unmasking needs cases.unmask and is audited', async () => {
     const id = await submitted();
     const v = await api(window01, 'GET', `/${id}`);
