@@ -75,7 +75,7 @@ export function AppLayout() {
               aria-label={t('header.language')}
               value={lang}
               onChange={(v) => setLang(v)}
-              style={{ width: elder ? 140 : 110 }}
+              style={{ width: elder ? 176 : 110 }}
               options={[
                 { value: 'zh', label: '简体中文' },
                 { value: 'en', label: 'English' },
