@@ -552,8 +552,12 @@ export async function seed(p: Platform, log: (line: string) => void): Promise<vo
         let prev: State = 'DRAFT';
         for (const [step, to] of steps) {
           const action = step === 'approve' && n % 9 === 0 ? 'deny' : step;
+          // Later than the event before (a case created in the last hour once had its later
+          // events before its creation), and not in the future.
+          const before = new Date(events.at(-1)!.at).getTime();
           t += randomInt(1, 20) * 3600_000;
-          if (t > now) t = now - randomInt(1, 3600_000);
+          if (t > now) t = Math.max(before + 1000, now - randomInt(1, 600_000));
+          t = Math.max(t, before + 1000);
           const at = new Date(t);
           const applicant = ['submit', 'withdraw', 'resubmit', 'supplement'].includes(action);
           events.push({

@@ -1,4 +1,6 @@
 /** Bundles (一件事一次办): one form and one set of materials spawning parallel child cases. */
+
+import { sql } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogInputOf, dbLabel, startTestRuntime, type TestRuntime } from '../../../../tests/harness.ts';
@@ -531,6 +533,24 @@ describe('historical demo cases', () => {
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow();
       expect(Number(events.n)).toBeGreaterThan(total * 3);
+      // Every timeline runs forward from the case's creation, and the case's update is its last event.
+      const backwards: any = await demo.platform.db
+        .selectFrom('cases as c')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where((eb) =>
+          eb.or([
+            eb('c.updated_at', '<', eb.ref('c.created_at')),
+            eb.exists(
+              eb
+                .selectFrom('case_events as e')
+                .select('e.seq')
+                .whereRef('e.case_id', '=', 'c.id')
+                .where((x) => x.or([x('e.at', '<', x.ref('c.created_at')), x('e.at', '>', sql<string>`now()`)])),
+            ),
+          ]),
+        )
+        .executeTakeFirstOrThrow();
+      expect(Number(backwards.n)).toBe(0);
       // A demo citizen signs in and sees their cases.
       const res = await demo.app.inject({
         method: 'POST',
