@@ -55,6 +55,8 @@ const base: Omit<
   'common.copied': 'Copied',
   'common.copyFailed': 'Copy failed, please copy manually',
   'common.total': '{n} in total',
+  'common.pair': '{label}: {value}',
+  'common.labelColon': '{label}: ',
   'form.required': 'This field is required',
   'form.idNumberInvalid': 'Enter an 18-character resident ID number',
   'form.phoneInvalid': 'Enter an 11-digit mobile number',

@@ -44,6 +44,9 @@ const base = {
   'common.copied': '已复制',
   'common.copyFailed': '复制失败，请手动选择复制',
   'common.total': '共 {n} 条',
+  // A label and its value, and a label before what follows, with each language's punctuation.
+  'common.pair': '{label}：{value}',
+  'common.labelColon': '{label}：',
   'form.required': '此项为必填项',
   'form.idNumberInvalid': '请输入 18 位居民身份证号',
   'form.phoneInvalid': '请输入 11 位手机号',

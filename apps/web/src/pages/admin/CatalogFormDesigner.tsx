@@ -364,7 +364,7 @@ export function FormDesigner({
             type="error"
             showIcon
             style={{ marginBottom: 12 }}
-            title={`${serverError.field}：${serverError.text}`}
+            title={t('common.pair', { label: serverError.field, value: serverError.text })}
           />
         ) : null}
         <Tabs

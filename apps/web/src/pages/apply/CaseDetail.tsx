@@ -162,7 +162,7 @@ export default function CaseDetailPage() {
       <Space direction="vertical" size="large" style={{ width: '100%' }} className="yw-case yw-apply">
         <Link to="/my/cases">{t('apply.detail.back')}</Link>
         <Typography.Title level={1} className="yw-page-title">
-          {t('apply.detail.title')}：{c.itemName}
+          {t('common.pair', { label: t('apply.detail.title'), value: c.itemName })}
         </Typography.Title>
 
         <Card title={<h2 className="yw-card-title">{t('apply.detail.summary')}</h2>}>

@@ -238,7 +238,11 @@ function UploadMaterial({
         }}
         showUploadList={{ showRemoveIcon: !disabled }}
       >
-        <Button icon={<UploadOutlined />} disabled={disabled} aria-label={`${t('apply.upload')}：${material.name}`}>
+        <Button
+          icon={<UploadOutlined />}
+          disabled={disabled}
+          aria-label={t('common.pair', { label: t('apply.upload'), value: material.name })}
+        >
           {t('apply.upload')}
         </Button>
       </Upload>

@@ -181,7 +181,7 @@ export default function BundleCasePage() {
                     <div className="yw-bundle-child-link">
                       <Link
                         to={`/my/cases/${encodeURIComponent(c.id)}`}
-                        aria-label={`${t('bundles.case.openChild')}：${c.itemName}`}
+                        aria-label={t('common.pair', { label: t('bundles.case.openChild'), value: c.itemName })}
                       >
                         {t('bundles.case.openChild')}
                       </Link>

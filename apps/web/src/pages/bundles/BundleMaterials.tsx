@@ -206,7 +206,7 @@ function BundleUpload({
           return true;
         }}
       >
-        <Button icon={<UploadOutlined />} aria-label={`${t('apply.upload')}：${label}`}>
+        <Button icon={<UploadOutlined />} aria-label={t('common.pair', { label: t('apply.upload'), value: label })}>
           {t('apply.upload')}
         </Button>
       </Upload>

@@ -66,7 +66,7 @@ export default function BundlesPage() {
                         <div style={{ marginTop: 12 }}>
                           <Link
                             to={`/bundles/${encodeURIComponent(b.code)}`}
-                            aria-label={`${t('bundles.open')}：${bundleName(b, lang)}`}
+                            aria-label={t('common.pair', { label: t('bundles.open'), value: bundleName(b, lang) })}
                           >
                             {t('bundles.open')}
                           </Link>

@@ -258,7 +258,14 @@ export default function RectificationDetailPage() {
                     key: 'decision',
                     label: t('onestop.eval.state'),
                     children: d.appeal.decision
-                      ? `${t(d.appeal.decision === 'upheld' ? 'onestop.eval.appealDecision.upheld' : 'onestop.eval.appealDecision.rejected')}：${d.appeal.decisionReason ?? ''}`
+                      ? t('common.pair', {
+                          label: t(
+                            d.appeal.decision === 'upheld'
+                              ? 'onestop.eval.appealDecision.upheld'
+                              : 'onestop.eval.appealDecision.rejected',
+                          ),
+                          value: d.appeal.decisionReason ?? '',
+                        })
                       : t('onestop.eval.appealPending'),
                   },
                 ]}
@@ -299,7 +306,7 @@ export default function RectificationDetailPage() {
               <ul>
                 {d.returnVisits.map((v) => (
                   <li key={v.at}>
-                    {fmt(v.at)} · {t(visitKey(v.method))} · {v.byName ?? ''}：{v.note}
+                    {fmt(v.at)} · {t(visitKey(v.method))} · {t('common.pair', { label: v.byName ?? '', value: v.note })}
                   </li>
                 ))}
               </ul>

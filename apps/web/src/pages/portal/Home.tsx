@@ -37,7 +37,7 @@ function FindService({ large }: { large?: boolean }) {
       {themes.data?.items.length ? (
         <nav aria-label={t('home.themes')} style={{ marginTop: 16 }}>
           <Space wrap size={[8, 8]}>
-            <Typography.Text strong>{t('home.themes')}：</Typography.Text>
+            <Typography.Text strong>{t('common.labelColon', { label: t('home.themes') })}</Typography.Text>
             {themes.data.items.slice(0, large ? 8 : 16).map((x) => (
               <Link key={x.theme} to={`/services?theme=${encodeURIComponent(x.theme)}`}>
                 <Tag style={{ fontSize: large ? 18 : 14, padding: large ? '6px 12px' : '2px 8px', margin: 0 }}>

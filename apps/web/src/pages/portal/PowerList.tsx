@@ -203,7 +203,7 @@ function ResponsibilityTab() {
                     <div>{lang === 'en' ? r.contentEn : r.content}</div>
                     {r.steps.length ? (
                       <Typography.Text type="secondary">
-                        {t('catalogAdmin.power.steps')}：
+                        {t('common.labelColon', { label: t('catalogAdmin.power.steps') })}
                         {r.steps.map((s) => `${s.name}（${s.days} ${unit(s.unit)}）`).join('、')}
                       </Typography.Text>
                     ) : null}

@@ -162,7 +162,10 @@ export function ServicesPage() {
                 <Space wrap size={[8, 4]}>
                   <span>{it.departmentName}</span>
                   <span>
-                    {t('services.promised')}：{limit(it.promisedLimit, it.promisedUnit)}
+                    {t('common.pair', {
+                      label: t('services.promised'),
+                      value: limit(it.promisedLimit, it.promisedUnit),
+                    })}
                   </span>
                   <span>{t('services.visits', { n: it.visitsRequired })}</span>
                   {it.isOnline ? <Tag color="green">{t('services.online')}</Tag> : null}
