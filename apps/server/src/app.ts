@@ -158,9 +158,17 @@ export async function buildRuntime(opts: BuildOptions = {}): Promise<Runtime> {
 
   const webDist = opts.webDist === undefined ? join(import.meta.dirname, '../../web/dist') : opts.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    // Files are looked up per request (wildcard), so a rebuild of the web app is served without a restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true });
     app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/oidc/')) {
+      // The SPA's page for its own routes; a missing asset (e.g. of another build) is a 404, not the
+      // page: a browser given HTML for a script reports a MIME error and shows nothing.
+      if (
+        req.method === 'GET' &&
+        !req.url.startsWith('/api/') &&
+        !req.url.startsWith('/oidc/') &&
+        !req.url.startsWith('/assets/')
+      ) {
         return reply.type('text/html').sendFile('index.html');
       }
       return reply.status(404).send({ code: 'NOT_FOUND', message: '接口不存在', messageEn: 'No such route' });
