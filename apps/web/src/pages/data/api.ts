@@ -14,6 +14,7 @@ export interface FieldDef {
   unique?: boolean;
   element?: string | null;
   authoritative?: boolean;
+  description?: string | null;
 }
 export interface ResourceSummary {
   id: string;
@@ -27,14 +28,26 @@ export interface ResourceSummary {
   shareType: string;
   openType: string;
   nationalLabel: string;
+  status: 'active' | 'retired';
 }
 export interface Resource extends Omit<ResourceSummary, 'class'> {
   classification: { class: number; item: string; catalog: string; detail: string };
   shareConditions: string | null;
+  shareMethod: string | null;
+  openConditions: string | null;
   keyField: string;
   fields: FieldDef[];
+  relatedCodes: string[];
   version: number;
   publishDate: string;
+  updatedAt: string;
+}
+/** A level of the sensitivity table (`GET /levels`). */
+export interface Level {
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  rank: number;
 }
 export interface Run {
   id: string;

@@ -9,6 +9,20 @@ export const UPDATE_CYCLES = ['实时', '每日', '每周', '每月', '每季', 
 export const SHARE_TYPES = ['无条件共享', '有条件共享', '不予共享'] as const;
 export const OPEN_TYPES = ['无条件开放', '有条件开放', '不予开放'] as const;
 export const NATIONAL_LABELS = ['一般', '重要', '核心'] as const;
+export const SHARE_METHODS = ['接口', '库表', '文件'] as const;
+export const FIELD_TYPES = ['string', 'integer', 'number', 'date', 'datetime', 'boolean'] as const;
+export const IDENTIFIER_KINDS = ['none', 'direct', 'quasi'] as const;
+export const FIELD_FORMATS = ['ID_NUMBER', 'CREDIT_CODE', 'DATE', 'PHONE', 'DIVISION'] as const;
+
+// The same checks as packages/modules/data/src/catalog.ts (checkInput).
+/** A data item's name: lowercase letters, digits and underscores, from a letter, at most 63. */
+export const FIELD_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+/** A data element (数据元): dotted lowercase segments, e.g. person.name. */
+export const ELEMENT = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+/** A resource code: 9-digit classification code, "/", 6-digit sequence. */
+export const RESOURCE_CODE = /^\d{9}\/\d{6}$/;
+/** Level rank from which a direct identifier may be stored (L3 敏感 in the default table). */
+export const DIRECT_IDENTIFIER_MIN_RANK = 3;
 
 /** `label(prefix, code)`: the message `<prefix>.<code>`, or the code itself when there is none. */
 export function useCodeLabel() {
