@@ -60,7 +60,8 @@ export const zh = {
   'data.resource.keyFieldUnknown': '主键数据项应为下列数据项之一',
   'data.resource.shareMethod': '共享方式',
   'data.resource.relatedCodes': '关联资源代码',
-  'data.resource.relatedCodesHelp': '与本资源相关的其他数据资源，可从目录中选择，或输入资源代码后回车，如 101001001/000001',
+  'data.resource.relatedCodesHelp':
+    '与本资源相关的其他数据资源，可从目录中选择，或输入资源代码后回车，如 101001001/000001',
   'data.resource.relatedCodeInvalid':
     '资源代码应为 9 位分类码 + “/” + 6 位顺序码，如 101001001/000001（不能是本资源）：{codes}',
   'data.resource.relatedCodesTooMany': '关联资源代码最多 50 个',
@@ -370,7 +371,8 @@ export const en: typeof zh = {
   'data.field.description': 'Description',
   'data.field.constraints': 'Constraints',
   'data.field.numbered': 'Field {n}',
-  'data.field.nameInvalid': 'A field name starts with a lowercase letter: lowercase letters, digits, underscores (at most 63)',
+  'data.field.nameInvalid':
+    'A field name starts with a lowercase letter: lowercase letters, digits, underscores (at most 63)',
   'data.field.nameDuplicate': 'Field {name} appears twice',
   'data.field.directNeedsLevel': 'A field that directly identifies a person must be sensitive or higher',
   'data.field.none': 'A resource needs at least one field',

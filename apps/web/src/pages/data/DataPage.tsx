@@ -15,6 +15,7 @@ import {
   Table,
   Tabs,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useState } from 'react';
@@ -23,7 +24,15 @@ import { errorText } from '../../api.ts';
 import { hasPermission, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import { formatTime } from '../workbench/caseModel.ts';
-import { type Call, dataApi, type Objection, type Resource, type ResourceSummary, type SharingRequest } from './api.ts';
+import {
+  type Call,
+  dataApi,
+  type FieldDef,
+  type Objection,
+  type Resource,
+  type ResourceSummary,
+  type SharingRequest,
+} from './api.ts';
 import { SHARE_TYPES, UPDATE_CYCLES, useCodeLabel, useCodeOptions } from './codes.ts';
 import { ResourceEditor } from './ResourceEditor.tsx';
 
@@ -52,6 +61,41 @@ export function ResourceFields({ resource }: { resource: Resource }) {
         },
         { title: t('data.field.format'), dataIndex: 'format', render: (v) => v ?? '—' },
         { title: t('data.field.mask'), dataIndex: 'maskRule', render: (v) => v ?? '—' },
+        {
+          title: t('data.field.constraints'),
+          key: 'constraints',
+          render: (_: unknown, f: FieldDef) =>
+            f.required || f.unique ? (
+              <Space size={4} wrap>
+                {f.required ? <Tag>{t('data.field.required')}</Tag> : null}
+                {f.unique ? <Tag>{t('data.field.unique')}</Tag> : null}
+              </Space>
+            ) : (
+              '—'
+            ),
+        },
+        {
+          title: (
+            <Tooltip title={t('data.field.elementHelp')}>
+              <span>{t('data.field.element')}</span>
+            </Tooltip>
+          ),
+          key: 'element',
+          render: (_: unknown, f: FieldDef) =>
+            f.element ? (
+              <Space size={4} wrap>
+                <Typography.Text code>{f.element}</Typography.Text>
+                {f.authoritative ? (
+                  <Tooltip title={t('data.field.authoritativeHelp')}>
+                    <Tag color="blue">{t('data.field.authoritative')}</Tag>
+                  </Tooltip>
+                ) : null}
+              </Space>
+            ) : (
+              '—'
+            ),
+        },
+        { title: t('data.field.description'), dataIndex: 'description', ellipsis: true, render: (v) => v || '—' },
       ]}
     />
   );
@@ -241,6 +285,12 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
               <Descriptions.Item label={t('data.resource.openType')}>
                 {label('data.open', detail.data.openType)}
               </Descriptions.Item>
+              <Descriptions.Item label={t('data.resource.shareMethod')}>
+                {label('data.shareMethod', detail.data.shareMethod)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('data.resource.relatedCodes')}>
+                {detail.data.relatedCodes?.length ? detail.data.relatedCodes.join('、') : '—'}
+              </Descriptions.Item>
               <Descriptions.Item label={t('data.catalog.updateCycle')}>
                 {label('data.cycle', detail.data.updateCycle)}
               </Descriptions.Item>
@@ -273,20 +323,31 @@ function CatalogTab({ canRequest }: { canRequest: boolean }) {
 function MyResourcesTab({ departmentId }: { departmentId: string | null }) {
   const { t } = usePrefs();
   const [editing, setEditing] = useState(false);
+  const [status, setStatus] = useState<'active' | 'retired'>('active');
   const label = useCodeLabel();
   const list = useQuery({
-    queryKey: ['data', 'resources', 'mine', departmentId],
+    queryKey: ['data', 'resources', 'mine', departmentId, status],
     queryFn: () =>
       dataApi.get<{ items: ResourceSummary[] }>('/resources', {
         providerDepartmentId: departmentId ?? undefined,
+        status,
         pageSize: 100,
       }),
   });
   return (
     <>
-      <Button type="primary" onClick={() => setEditing(true)} style={{ marginBottom: 12 }}>
-        {t('data.resource.register')}
-      </Button>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Button type="primary" onClick={() => setEditing(true)}>
+          {t('data.resource.register')}
+        </Button>
+        <Select
+          value={status}
+          onChange={setStatus}
+          style={{ width: 120 }}
+          aria-label={t('data.resource.status')}
+          options={(['active', 'retired'] as const).map((v) => ({ value: v, label: t(`data.resource.status.${v}`) }))}
+        />
+      </Space>
       <Table
         rowKey="id"
         loading={list.isLoading}

@@ -1,5 +1,8 @@
-/** A resource of the officer's department: fields, connectors with their sync runs, the quality report. */
-import { UploadOutlined } from '@ant-design/icons';
+/**
+ * A resource of the officer's department: its catalog metadata (edit, retire), fields, connectors with
+ * their sync runs, the quality report.
+ */
+import { EditOutlined, StopOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App as AntApp,
@@ -17,16 +20,33 @@ import {
   Tabs,
   Tag,
   Tooltip,
+  Typography,
   Upload,
 } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { errorText } from '../../api.ts';
+import { type Me, useMe } from '../../auth.tsx';
 import { usePrefs } from '../../i18n/index.tsx';
 import { formatTime } from '../workbench/caseModel.ts';
 import { type Connector, dataApi, fileToBase64, type QualityReport, type Resource, type Run } from './api.ts';
 import { useCodeLabel } from './codes.ts';
 import { ResourceFields } from './DataPage.tsx';
+import { ResourceEditor } from './ResourceEditor.tsx';
+
+/**
+ * Whether the caller may change or retire the resource: the server's check for PUT and retire
+ * (`authorize(ctx, 'data.manage', { departmentId: provider })`, no region given, so a region-limited
+ * grant does not cover it).
+ */
+export function canManageResource(me: Me | null | undefined, r: Resource): boolean {
+  return !!me?.grants.some(
+    (g) =>
+      (g.permission === 'data.manage' || g.permission === '*') &&
+      !g.regionCode &&
+      (!g.departmentId || g.departmentId === r.providerDepartmentId),
+  );
+}
 
 function Runs({ connectorId }: { connectorId: string }) {
   const { t, lang } = usePrefs();
@@ -348,8 +368,12 @@ function Quality({ id }: { id: string }) {
 
 export default function ResourceDetailPage() {
   const { id = '' } = useParams();
-  const { t } = usePrefs();
+  const { t, lang } = usePrefs();
   const label = useCodeLabel();
+  const me = useMe();
+  const { message, modal } = AntApp.useApp();
+  const qc = useQueryClient();
+  const [editing, setEditing] = useState(false);
   const r = useQuery({ queryKey: ['data', 'resource', id], queryFn: () => dataApi.get<Resource>(`/resources/${id}`) });
   const conns = useQuery({
     queryKey: ['data', 'connectors', id],
@@ -360,25 +384,95 @@ export default function ResourceDetailPage() {
     queryFn: () => dataApi.get<{ rows: number }>(`/resources/${id}/stats`),
   });
   if (!r.data) return null;
+  const res = r.data;
+  const active = res.status === 'active';
+  const canManage = canManageResource(me.data, res) && active;
+  const retire = () =>
+    modal.confirm({
+      title: t('data.resource.retireTitle', { name: res.name }),
+      content: t('data.resource.retireContent'),
+      okText: t('data.resource.retire'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await dataApi.post<Resource>(`/resources/${encodeURIComponent(res.id)}/retire`);
+          message.success(t('data.resource.retired'));
+        } catch (e) {
+          message.error(errorText(e, lang));
+        }
+        qc.invalidateQueries({ queryKey: ['data', 'resource'] });
+        qc.invalidateQueries({ queryKey: ['data', 'resources'] });
+      },
+    });
+  const text = (v: string | null | undefined) => (v?.trim() ? v : '—');
   return (
     <div className="yw-page">
       <Link to="/data?tab=mine">{t('data.back')}</Link>
-      <h2>
-        {r.data.name} <Tag>{r.data.code}</Tag>
-      </h2>
-      <Descriptions size="small" column={3}>
-        <Descriptions.Item label={t('data.resource.provider')}>{r.data.providerDepartmentName}</Descriptions.Item>
+      <Space align="center" wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+        <h2>
+          {res.name} <Tag>{res.code}</Tag>
+          <Tag color={active ? 'green' : 'default'}>{t(`data.resource.status.${res.status}`)}</Tag>
+        </h2>
+        {canManage ? (
+          <Space>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)}>
+              {t('data.resource.edit')}
+            </Button>
+            <Button danger icon={<StopOutlined />} onClick={retire}>
+              {t('data.resource.retire')}
+            </Button>
+          </Space>
+        ) : null}
+      </Space>
+      {active ? null : <Typography.Paragraph type="secondary">{t('data.resource.retiredNote')}</Typography.Paragraph>}
+      <Descriptions size="small" column={3} style={{ marginBottom: 12 }}>
+        <Descriptions.Item label={t('data.resource.provider')}>{res.providerDepartmentName}</Descriptions.Item>
         <Descriptions.Item label={t('data.catalog.shareType')}>
-          {label('data.shareType', r.data.shareType)}
+          {label('data.shareType', res.shareType)}
         </Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.shareMethod')}>
+          {label('data.shareMethod', res.shareMethod)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.openType')}>{label('data.open', res.openType)}</Descriptions.Item>
         <Descriptions.Item label={t('data.catalog.updateCycle')}>
-          {label('data.cycle', r.data.updateCycle)}
+          {label('data.cycle', res.updateCycle)}
         </Descriptions.Item>
+        <Descriptions.Item label={t('data.field.nationalLabel')}>
+          {label('data.national', res.nationalLabel)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.keyField')}>{res.keyField}</Descriptions.Item>
         <Descriptions.Item label={t('data.quality.rows')}>{stats.data?.rows ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.version')}>
+          {`${res.version} · ${formatTime(res.updatedAt)}`}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.abstract')} span={3}>
+          {res.abstract}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('data.resource.shareConditions')} span={3}>
+          {text(res.shareConditions)}
+        </Descriptions.Item>
+        {res.openConditions ? (
+          <Descriptions.Item label={t('data.resource.openConditions')} span={3}>
+            {res.openConditions}
+          </Descriptions.Item>
+        ) : null}
+        <Descriptions.Item label={t('data.resource.relatedCodes')} span={3}>
+          {res.relatedCodes?.length ? (
+            <Space size={4} wrap>
+              {res.relatedCodes.map((c) => (
+                <Link key={c} to={`/data?tab=catalog&resource=${encodeURIComponent(c)}`}>
+                  {c}
+                </Link>
+              ))}
+            </Space>
+          ) : (
+            '—'
+          )}
+        </Descriptions.Item>
       </Descriptions>
       <Tabs
         items={[
-          { key: 'fields', label: t('data.tab.fields'), children: <ResourceFields resource={r.data} /> },
+          { key: 'fields', label: t('data.tab.fields'), children: <ResourceFields resource={res} /> },
           {
             key: 'connectors',
             label: t('data.tab.connectors'),
@@ -394,6 +488,9 @@ export default function ResourceDetailPage() {
           { key: 'quality', label: t('data.tab.quality'), children: <Quality id={id} /> },
         ]}
       />
+      {editing ? (
+        <ResourceEditor departmentId={res.providerDepartmentId} resource={res} onClose={() => setEditing(false)} />
+      ) : null}
     </div>
   );
 }
