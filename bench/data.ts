@@ -499,30 +499,23 @@ async function syncMariaDb(p: Platform, legal: Resource, from: number, rows: num
   }
 }
 
-async function syncCsv(p: Platform, legal: Resource, from: number, rows: number): Promise<SyncResult> {
+/** An upload of enterprises [from, from + rows) as CSV or XLSX through a `file` connector (the file is made before the timed part). */
+async function syncFile(
+  p: Platform,
+  legal: Resource,
+  from: number,
+  rows: number,
+  format: 'csv' | 'xlsx',
+): Promise<SyncResult> {
   const t0 = performance.now();
-  const file = enterpriseCsv(from, from + rows);
+  const file = format === 'csv' ? enterpriseCsv(from, from + rows) : await enterpriseXlsx(from, from + rows);
   const prepareMs = Math.round(performance.now() - t0);
-  return timedSync(p, legal, from, rows, 'CSV', prepareMs, `${mib(file.length)} MiB`, {
+  const source = format === 'csv' ? 'CSV' : 'XLSX';
+  return timedSync(p, legal, from, rows, source, prepareMs, `${mib(file.length)} MiB`, {
     connector: {
-      name: '基准：市场主体登记库导出文件（CSV）',
+      name: `基准：市场主体登记库导出文件（${source}）`,
       kind: 'file',
-      config: { format: 'csv' },
-      syncMode: 'full',
-    },
-    run: { trigger: 'upload', upload: file },
-  });
-}
-
-async function syncXlsx(p: Platform, legal: Resource, from: number, rows: number): Promise<SyncResult> {
-  const t0 = performance.now();
-  const file = await enterpriseXlsx(from, from + rows);
-  const prepareMs = Math.round(performance.now() - t0);
-  return timedSync(p, legal, from, rows, 'XLSX', prepareMs, `${mib(file.length)} MiB`, {
-    connector: {
-      name: '基准：市场主体登记库导出文件（XLSX）',
-      kind: 'file',
-      config: { format: 'xlsx' },
+      config: { format },
       syncMode: 'full',
     },
     run: { trigger: 'upload', upload: file },
@@ -937,8 +930,8 @@ async function benchDatabase(
     // ----- connector sync into 法人 (new enterprises after the generated ones) -----
     const sync: SyncResult[] = [];
     sync.push(await syncMariaDb(p, legal, enterprises, SYNC_ROWS));
-    sync.push(await syncCsv(p, legal, enterprises + SYNC_ROWS, SYNC_ROWS));
-    sync.push(await syncXlsx(p, legal, enterprises + 2 * SYNC_ROWS, SYNC_ROWS));
+    sync.push(await syncFile(p, legal, enterprises + SYNC_ROWS, SYNC_ROWS, 'csv'));
+    sync.push(await syncFile(p, legal, enterprises + 2 * SYNC_ROWS, SYNC_ROWS, 'xlsx'));
 
     const counts = await sql<{ calls: string; audit: string }>`
       select (select count(*) from data_calls) as calls, (select count(*) from audit_log) as audit`.execute(db);

@@ -466,30 +466,28 @@ function secondsToChinaMidnight(): number {
   return Math.ceil((86_400_000 - (cst % 86_400_000)) / 1000);
 }
 
-const rateLimited = (requestId: string) => {
-  const e = gatewayError(
-    429,
+/** 429 of a grant's limit, with the seconds until it frees up (sent as Retry-After). */
+function limitReached(requestId: string, code: string, zh: string, en: string, retryAfterSeconds: number) {
+  const e = gatewayError(429, code, zh, en, undefined, requestId);
+  (e as any).retryAfterSeconds = retryAfterSeconds;
+  return e;
+}
+const rateLimited = (requestId: string) =>
+  limitReached(
+    requestId,
     'RATE_LIMITED',
     '调用过于频繁，超过每分钟限速',
     'Rate limit of the grant exceeded',
-    undefined,
-    requestId,
+    secondsToNextMinute(),
   );
-  (e as any).retryAfterSeconds = secondsToNextMinute();
-  return e;
-};
-const quotaExceeded = (requestId: string) => {
-  const e = gatewayError(
-    429,
+const quotaExceeded = (requestId: string) =>
+  limitReached(
+    requestId,
     'QUOTA_EXCEEDED',
     '已达到今日调用限额',
     'Daily quota of the grant used up',
-    undefined,
-    requestId,
+    secondsToChinaMidnight(),
   );
-  (e as any).retryAfterSeconds = secondsToChinaMidnight();
-  return e;
-};
 
 /** The current periods of a grant's limits: this minute and this day (China time). */
 function periodsNow(): [minute: string, day: string, minuteNo: number] {
