@@ -40,7 +40,7 @@ async function throwAwayDatabase(): Promise<{ handle: DbHandle; dbName: string |
 }
 
 export async function startTestRuntime(
-  opts: { seed?: boolean; env?: Record<string, string> } = {},
+  opts: { seed?: boolean; env?: Record<string, string>; webDist?: string | null } = {},
 ): Promise<TestRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yiwang-test-'));
   // The historical demo cases are for people looking at the demo; tests that want them ask for them.
@@ -53,7 +53,13 @@ export async function startTestRuntime(
     ...opts.env,
   });
   const { handle, dbName, drop } = await throwAwayDatabase();
-  const rt = await buildRuntime({ config, handle, seed: opts.seed ?? false, logger: false, webDist: null });
+  const rt = await buildRuntime({
+    config,
+    handle,
+    seed: opts.seed ?? false,
+    logger: false,
+    webDist: opts.webDist ?? null,
+  });
   return {
     ...rt,
     dbName,

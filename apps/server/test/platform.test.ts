@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@yiwang/platform';
@@ -85,5 +85,34 @@ describe(`working-day calendar API on ${dbLabel}`, () => {
     const bad = await rt.app.inject({ method: 'PUT', url: '/api/v1/calendar/1999', payload: { days: [] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('year');
+  });
+});
+
+describe('the web app', () => {
+  it('serves its pages and assets, a rebuilt asset without a restart, and a 404 for a missing one', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'yw-web-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>一网</title>');
+    writeFileSync(join(dist, 'assets', 'index-a.js'), 'export const a = 1;');
+    const web = await startTestRuntime({ webDist: dist });
+    try {
+      const get = (url: string) => web.app.inject({ method: 'GET', url });
+      const page = await get('/services/some-item');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect((await get('/assets/index-a.js')).headers['content-type']).toMatch(/javascript/);
+      // A build written while the server runs is served at once.
+      writeFileSync(join(dist, 'assets', 'index-b.js'), 'export const b = 2;');
+      const rebuilt = await get('/assets/index-b.js');
+      expect(rebuilt.statusCode).toBe(200);
+      expect(rebuilt.body).toContain('b = 2');
+      // A missing asset is a 404, not the page (a browser would report a MIME error for a script).
+      const missing = await get('/assets/index-c.js');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().code).toBe('NOT_FOUND');
+      expect((await get('/api/v1/nothing')).statusCode).toBe(404);
+    } finally {
+      await web.close();
+    }
   });
 });
