@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney } from './browser.ts';
+import { type Journey, signInAdmin, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -91,6 +91,38 @@ describe('browser journeys: page structure', () => {
           `${path}: heading ${i} of ${levels.join(',')}`,
         ).toBeLessThanOrEqual(1);
     }
+    await page.close();
+  });
+});
+
+describe('browser journeys: the platform names its city', () => {
+  it("the administrator makes 禅城区 the platform's division on 区划管理, and the portal says so", async () => {
+    const page = await j.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signInAdmin(j, page);
+    await page.goto(`${j.base}/admin/regions`);
+    const tree = page.getByRole('tree', { name: '区划树' });
+    await tree.getByText('广东省（440000）').click();
+    // The tree opens level by level; 佛山市 carries the 本平台 tag.
+    await tree.locator('.ant-tree-switcher').first().click();
+    await tree.getByText('佛山市（440600）').waitFor();
+    await tree.locator('.ant-tree-treenode', { hasText: '佛山市（440600）' }).getByText('本平台').waitFor();
+    await tree.locator('.ant-tree-treenode', { hasText: '佛山市（440600）' }).locator('.ant-tree-switcher').click();
+    await tree.getByText('禅城区（440604）').click();
+    await page.getByRole('button', { name: '设为本平台所在地区' }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('本平台所在地区已设为禅城区').waitFor();
+    await page.goto(`${j.base}/`);
+    await page.getByRole('heading', { level: 1, name: '禅城区一网通办' }).waitFor();
+    // Put the demo city back for the other journeys of this file.
+    const site = await j.rt.app.inject({ method: 'GET', url: '/api/v1/org/site' });
+    expect(site.json().division.code).toBe('440604');
+    await page.goto(`${j.base}/admin/regions`);
+    await page.getByRole('tree', { name: '区划树' }).getByText('广东省（440000）').click();
+    await page.getByRole('tree', { name: '区划树' }).locator('.ant-tree-switcher').first().click();
+    await page.getByRole('tree', { name: '区划树' }).getByText('佛山市（440600）').click();
+    await page.getByRole('button', { name: '设为本平台所在地区' }).click();
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.getByText('本平台所在地区已设为佛山市').waitFor();
     await page.close();
   });
 });
