@@ -18,6 +18,7 @@ export interface Account {
   creditCode?: string | null;
   totpEnabled?: boolean;
   departmentId?: string | null;
+  departmentName?: string | null;
 }
 
 export interface Grant {

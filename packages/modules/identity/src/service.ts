@@ -31,7 +31,7 @@ export const IDLE_MINUTES = 120;
 
 export type GrantResolver = (
   accountId: string,
-) => Promise<{ grants: Grant[]; departmentId: string | null; requiresMfa: boolean }>;
+) => Promise<{ grants: Grant[]; departmentId: string | null; departmentName?: string | null; requiresMfa: boolean }>;
 
 const PHONE = /^1[3-9]\d{9}$/;
 const NAME = /^[\u4e00-\u9fa5·A-Za-z .]{2,50}$/u;
@@ -357,7 +357,7 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     });
     return {
       session,
-      account: present(acc, staffInfo?.departmentId ?? null),
+      account: present(acc, staffInfo?.departmentId ?? null, staffInfo?.departmentName ?? null),
       mfaEnrollmentRequired: requiresMfa && !acc.totp_enabled,
     };
   }
@@ -381,7 +381,7 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
     return { token, csrfToken, expiresAt };
   }
 
-  function present(acc: any, departmentId: string | null) {
+  function present(acc: any, departmentId: string | null, departmentName: string | null = null) {
     return {
       id: acc.id as string,
       type: acc.type as 'person' | 'enterprise' | 'staff',
@@ -393,6 +393,7 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
       creditCode: (acc.credit_code as string | null) ?? null,
       totpEnabled: !!acc.totp_enabled,
       departmentId,
+      departmentName,
     };
   }
 
@@ -463,7 +464,7 @@ export function createIdentityService(platform: Platform, resolveGrants: GrantRe
       .executeTakeFirstOrThrow();
     const info = acc.type === 'staff' ? await resolveGrants(acc.id) : null;
     return {
-      account: present(acc, info?.departmentId ?? null),
+      account: present(acc, info?.departmentId ?? null, info?.departmentName ?? null),
       grants: ctx.caller.grants,
       mfaEnrollmentRequired: !!info?.requiresMfa && !acc.totp_enabled,
     };

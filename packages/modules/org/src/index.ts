@@ -36,9 +36,9 @@ export const orgModule: YiwangModule = { name: 'org', migrations: orgMigrations,
 export async function loadGrants(
   db: Db,
   accountId: string,
-): Promise<{ grants: Grant[]; departmentId: string | null; requiresMfa: boolean }> {
+): Promise<{ grants: Grant[]; departmentId: string | null; departmentName: string | null; requiresMfa: boolean }> {
   const r = await roleGrantsOfAccount(db, accountId);
-  if (!r) return { grants: [], departmentId: null, requiresMfa: false };
+  if (!r) return { grants: [], departmentId: null, departmentName: null, requiresMfa: false };
   const grants: Grant[] = [];
   const seen = new Set<string>();
   for (const g of r.grants)
@@ -48,5 +48,10 @@ export async function loadGrants(
       seen.add(key);
       grants.push({ permission, regionCode: g.regionCode, departmentId: g.departmentId });
     }
-  return { grants, departmentId: r.departmentId, requiresMfa: r.grants.some((g) => g.isAdmin) };
+  return {
+    grants,
+    departmentId: r.departmentId,
+    departmentName: r.departmentName,
+    requiresMfa: r.grants.some((g) => g.isAdmin),
+  };
 }

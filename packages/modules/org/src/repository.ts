@@ -548,12 +548,14 @@ export async function roleGrantsOfAccount(
   accountId: string,
 ): Promise<{
   departmentId: string;
+  departmentName: string | null;
   grants: { permissions: string[]; isAdmin: boolean; regionCode: string | null; departmentId: string | null }[];
 } | null> {
   const s: any = await db
     .selectFrom('staff')
-    .select(['id', 'department_id', 'active'])
-    .where('account_id', '=', accountId)
+    .leftJoin('departments as d', 'd.id', 'staff.department_id')
+    .select(['staff.id', 'staff.department_id', 'staff.active', 'd.name as department_name'])
+    .where('staff.account_id', '=', accountId)
     .executeTakeFirst();
   if (!s?.active) return null;
   const rows = await db
@@ -564,6 +566,7 @@ export async function roleGrantsOfAccount(
     .execute();
   return {
     departmentId: s.department_id,
+    departmentName: s.department_name ?? null,
     grants: (rows as any[]).map((r) => ({
       permissions: parseJson(r.permissions) ?? [],
       isAdmin: r.is_admin,

@@ -148,6 +148,24 @@ describe('site', () => {
   });
 });
 
+describe("a staff member's own department", () => {
+  it('comes with the signed-in profile, named, without any org grant', async () => {
+    const token = await login('approver01', 'Yiwang@2026');
+    const me = await rt.app.inject({
+      method: 'GET',
+      url: '/api/v1/identity/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const account = me.json().account;
+    const dep = await rt.platform.db
+      .selectFrom('departments')
+      .select('name')
+      .where('id', '=', account.departmentId)
+      .executeTakeFirstOrThrow();
+    expect(account.departmentName).toBe(dep.name);
+  });
+});
+
 describe('grids', () => {
   it('validates code and polygon', async () => {
     const g = await api(admin, 'GET', '/grids?divisionCode=440604&pageSize=1');

@@ -1,33 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Descriptions, Empty, Row, Table, Typography } from 'antd';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
 import { ADMIN_SECTIONS, adminSectionsOf, type Grant, hasPermission, useMe } from '../../auth.tsx';
 import { type MessageKey, usePrefs } from '../../i18n/index.tsx';
 import { InboxPanel } from './Inbox.tsx';
-
-interface Department {
-  id: string;
-  name: string;
-  regionCode: string;
-}
 
 export default function WorkbenchPage() {
   const { t } = usePrefs();
   const me = useMe();
   const account = me.data?.account;
   const departmentId = account?.departmentId ?? null;
-  // The department list is readable with an org.* grant only (data officers, for one, have none):
-  // without one it is not asked for and the id is shown.
-  const dept = useQuery({
-    queryKey: ['departments', 'lookup', departmentId],
-    enabled: !!departmentId && hasPermission(me.data, ['org.']),
-    retry: false,
-    queryFn: async () => {
-      const res = await api.get<{ items: Department[] }>('/org/departments');
-      return res.items.find((d) => d.id === departmentId) ?? null;
-    },
-  });
   if (!account || !me.data) return null;
   const sections = adminSectionsOf(me.data);
   const handlesCases = me.data.grants.some(
@@ -81,7 +62,7 @@ export default function WorkbenchPage() {
                 {
                   key: 'dept',
                   label: t('staff.department'),
-                  children: departmentId ? (dept.data?.name ?? departmentId) : t('common.none'),
+                  children: departmentId ? (account.departmentName ?? departmentId) : t('common.none'),
                 },
               ]}
             />
