@@ -5,8 +5,9 @@
  * evidence (resource, request id, answer hashes) that matches the audited gateway calls.
  */
 import { DEMO_CITIZENS } from '@yiwang/cases';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Journey, startJourney } from './browser.ts';
+import { activeOptionOf, type Journey, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -17,6 +18,30 @@ afterAll(async () => {
 });
 
 const CHEN = { ...DEMO_CITIZENS[0]!, password: 'Citizen#2026' };
+
+/** Signs a demo data staff member in and opens `to`. */
+async function signIn(username: string, to: string) {
+  const page = await j.browser.newPage();
+  await page.goto(`${j.base}/login?returnTo=${encodeURIComponent(to)}`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  return page;
+}
+
+/** Chooses the option of a plain select by keyboard (↓ to open and move, Enter) and waits until it shows. */
+async function choose(page: Page, scope: Locator, fieldLabel: string, option: string) {
+  const input = scope.getByLabel(fieldLabel, { exact: true });
+  await input.focus();
+  await input.press('ArrowDown');
+  const active = await activeOptionOf(page, input);
+  await active.waitFor();
+  for (let i = 0; i < 10 && (await active.textContent())?.trim() !== option; i++) await input.press('ArrowDown');
+  await (await activeOptionOf(page, input, option)).waitFor();
+  await input.press('Enter');
+  const id = await input.getAttribute('id');
+  await scope.locator(`.ant-select:has([id="${id}"])`, { hasText: option }).waitFor();
+}
 const PDF = (text: string) =>
   Buffer.from(`%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\n% ${text}\ntrailer<< /Root 1 0 R >>\n%%EOF\n`);
 
@@ -153,5 +178,105 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
       .getByText('已采纳')
       .waitFor();
     await civil.close();
+  });
+
+  it('lets the data officer register, edit (data element, authoritative source) and retire a resource', async () => {
+    const name = `机动车登记信息（旅程 ${Date.now()}）`;
+    const page = await signIn('data_police', '/data?tab=mine');
+    await page.getByRole('button', { name: '登记数据资源' }).click();
+    let dialog = page.getByRole('dialog', { name: '登记数据资源' });
+    await dialog.getByLabel('顺序码').fill('000901');
+    await dialog.getByLabel('资源名称').fill(name);
+    await dialog.getByLabel('摘要').fill('机动车号牌与所有人（浏览器旅程）');
+    await dialog.getByLabel('共享条件').fill('仅用于交通管理与政务服务核验');
+    await choose(page, dialog, '共享方式', '库表');
+    const related = dialog.getByLabel('关联资源代码');
+    await related.fill('101001001/000001');
+    await (await activeOptionOf(page, related, '101001001/000001')).waitFor();
+    await related.press('Enter');
+    await related.press('Escape');
+    const first = dialog.getByRole('group', { name: '第 1 个数据项' });
+    await first.getByLabel('数据项', { exact: true }).fill('plate_number');
+    await first.getByLabel('中文名称').fill('号牌号码');
+    await first.getByLabel('必填').check();
+    await first.getByLabel('唯一').check();
+    await dialog.getByRole('button', { name: '添加数据项' }).click();
+    const second = dialog.getByRole('group', { name: '第 2 个数据项' });
+    await second.getByLabel('数据项', { exact: true }).fill('owner_name');
+    await second.getByLabel('中文名称').fill('所有人姓名');
+    await second.getByLabel('数据元').fill('person.name');
+    // the key field follows the renamed first field
+    await dialog.locator('.ant-select', { hasText: 'plate_number（号牌号码）' }).waitFor();
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name }).click();
+    await page.getByRole('heading', { name: new RegExp(name.replace(/[()（）]/g, '.')) }).waitFor();
+    await page.getByText('库表', { exact: true }).waitFor();
+    await page.getByRole('link', { name: '101001001/000001' }).waitFor();
+    const id = page.url().split('/').pop()!;
+
+    // Edit: the dialog holds the resource; the data element and authoritative flag of a field are set.
+    await page.getByRole('button', { name: /编\s*辑/ }).click();
+    dialog = page.getByRole('dialog', { name: `编辑数据资源：${name}` });
+    const plate = dialog.getByRole('group', { name: '第 1 个数据项' });
+    await expect.poll(() => plate.getByLabel('数据项', { exact: true }).inputValue()).toBe('plate_number');
+    expect(await plate.getByLabel('唯一').isChecked()).toBe(true);
+    expect(await dialog.getByRole('group', { name: '第 2 个数据项' }).getByLabel('数据元').inputValue()).toBe(
+      'person.name',
+    );
+    // checked in the browser as the server would: an authority names its element, elements are dotted
+    await plate.getByLabel('权威来源').check();
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await plate.getByText('权威来源须指明数据元').waitFor();
+    await plate.getByLabel('数据元').fill('Vehicle Plate');
+    await plate.getByText(/^数据元应形如 person\.name/).waitFor();
+    await plate.getByLabel('数据元').fill('vehicle.plate_number');
+    await plate.getByText('权威来源须指明数据元').waitFor({ state: 'detached' });
+    await plate.getByLabel('说明').fill('公安交管登记的号牌');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /plate_number/ });
+    await row.getByText('vehicle.plate_number').waitFor();
+    await row.getByText('权威来源').waitFor();
+    await row.getByText('公安交管登记的号牌').waitFor();
+    const stored = await j.rt.platform.db
+      .selectFrom('data_fields')
+      .select(['element', 'authoritative', 'unique_values'])
+      .where('resource_id', '=', id)
+      .where('name', '=', 'plate_number')
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ element: 'vehicle.plate_number', authoritative: true, unique_values: true });
+
+    // A change made meanwhile (version 2 → 3) is not overwritten: the dialog says so and reloads.
+    await page.getByRole('button', { name: /编\s*辑/ }).click();
+    await dialog.getByRole('group', { name: '第 1 个数据项' }).waitFor();
+    await j.rt.platform.db.updateTable('data_resources').set({ version: 3 }).where('id', '=', id).execute();
+    await plate.getByLabel('说明').fill('不会保存的修改');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.getByText(/该资源在您编辑期间已被他人修改或停用，您的修改未保存/).waitFor();
+    await dialog.getByRole('button', { name: '载入最新版本' }).click();
+    await expect.poll(() => plate.getByLabel('说明').inputValue()).toBe('公安交管登记的号牌');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Retire, after a confirmation: the resource leaves the catalog and can no longer be changed here.
+    await page.getByRole('button', { name: /停\s*用$/ }).click();
+    const confirm = page.getByRole('dialog', { name: `停用数据资源“${name}”？` });
+    await confirm.getByRole('button', { name: /停\s*用/ }).click();
+    await page.getByText('资源已停用', { exact: true }).waitFor();
+    await page.locator('h2 .ant-tag', { hasText: '已停用' }).waitFor();
+    await page.getByRole('button', { name: /编\s*辑/ }).waitFor({ state: 'detached' });
+    const res = await j.rt.platform.db
+      .selectFrom('data_resources')
+      .select(['status', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(res).toMatchObject({ status: 'retired', version: 5 });
+    await page.getByRole('link', { name: '← 返回我的资源' }).click();
+    await page.getByRole('link', { name: '人口基础信息' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name }).count()).toBe(0);
+    await choose(page, page.locator('main'), '状态', '已停用');
+    await page.getByRole('link', { name }).waitFor();
+    await page.close();
   });
 });

@@ -44,7 +44,7 @@ describe('browser journeys: service catalog', () => {
       .click();
     await page.waitForURL(/theme=%E7%94%9F%E8%82%B2/);
     await page.getByRole('link', { name: '生育登记', exact: true }).waitFor();
-    const names = async () => page.locator('.ant-list-item-meta-title a').allTextContents();
+    const names = async () => page.locator('.yw-item-title a').allTextContents();
     // immediate items say so instead of "0 working days"
     await page.getByText('承诺时限：即办').first().waitFor();
 
@@ -55,7 +55,7 @@ describe('browser journeys: service catalog', () => {
     await dep.press('Enter');
     await page.waitForURL(/department=/);
     await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('.ant-list-item-meta-description')];
+      const rows = [...document.querySelectorAll('.yw-item-desc')];
       return rows.length > 0 && rows.every((r) => r.textContent?.includes('佛山市公安局'));
     });
     expect(await names()).toContain('出生登记（新生儿入户）');

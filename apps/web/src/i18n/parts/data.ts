@@ -98,6 +98,7 @@ export const zh = {
   'data.field.element': '数据元',
   'data.field.elementHelp':
     '此数据项承载的标准数据元代码：小写字母、数字和下划线，以“.”分段，如 person.name、org.credit_code。一数一源按数据元检查。',
+  'data.field.elementPlaceholder': '如 person.name',
   'data.field.elementInvalid': '数据元应形如 person.name（小写字母、数字和下划线，以“.”分段）',
   'data.field.authoritative': '权威来源',
   'data.field.authoritativeHelp':
@@ -363,6 +364,7 @@ export const en: typeof zh = {
   'data.field.element': 'Data element',
   'data.field.elementHelp':
     'The standard data element this field carries: lowercase letters, digits and underscores in dotted segments, e.g. person.name or org.credit_code. The one-source rule (一数一源) is checked per element.',
+  'data.field.elementPlaceholder': 'e.g. person.name',
   'data.field.elementInvalid': 'A data element looks like person.name (lowercase letters, digits, underscores, dotted)',
   'data.field.authoritative': 'Authoritative',
   'data.field.authoritativeHelp':

@@ -47,6 +47,7 @@ export function ResourceFields({ resource }: { resource: Resource }) {
       size="small"
       rowKey="name"
       pagination={false}
+      scroll={{ x: 'max-content' }}
       dataSource={resource.fields}
       columns={[
         { title: t('data.field.name'), dataIndex: 'name' },
@@ -66,7 +67,7 @@ export function ResourceFields({ resource }: { resource: Resource }) {
           key: 'constraints',
           render: (_: unknown, f: FieldDef) =>
             f.required || f.unique ? (
-              <Space size={4} wrap>
+              <Space size={4} wrap style={{ maxWidth: 120 }}>
                 {f.required ? <Tag>{t('data.field.required')}</Tag> : null}
                 {f.unique ? <Tag>{t('data.field.unique')}</Tag> : null}
               </Space>
@@ -83,19 +84,27 @@ export function ResourceFields({ resource }: { resource: Resource }) {
           key: 'element',
           render: (_: unknown, f: FieldDef) =>
             f.element ? (
-              <Space size={4} wrap>
-                <Typography.Text code>{f.element}</Typography.Text>
+              <>
+                <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                  {f.element}
+                </Typography.Text>
                 {f.authoritative ? (
-                  <Tooltip title={t('data.field.authoritativeHelp')}>
-                    <Tag color="blue">{t('data.field.authoritative')}</Tag>
-                  </Tooltip>
+                  <div>
+                    <Tooltip title={t('data.field.authoritativeHelp')}>
+                      <Tag color="blue">{t('data.field.authoritative')}</Tag>
+                    </Tooltip>
+                  </div>
                 ) : null}
-              </Space>
+              </>
             ) : (
               '—'
             ),
         },
-        { title: t('data.field.description'), dataIndex: 'description', ellipsis: true, render: (v) => v || '—' },
+        {
+          title: t('data.field.description'),
+          dataIndex: 'description',
+          render: (v) => (v ? <div style={{ minWidth: 160, maxWidth: 320 }}>{v}</div> : '—'),
+        },
       ]}
     />
   );

@@ -411,7 +411,7 @@ export default function ResourceDetailPage() {
       <Space align="center" wrap style={{ width: '100%', justifyContent: 'space-between' }}>
         <h2>
           {res.name} <Tag>{res.code}</Tag>
-          <Tag color={active ? 'green' : 'default'}>{t(`data.resource.status.${res.status}`)}</Tag>
+          <Tag color={active ? 'green' : 'red'}>{t(`data.resource.status.${res.status}`)}</Tag>
         </h2>
         {canManage ? (
           <Space>

@@ -1,7 +1,7 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App as AntApp, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorText } from '../../api.ts';
 import { usePrefs } from '../../i18n/index.tsx';
 import { dataApi, type Level, type Resource, type ResourceSummary } from './api.ts';
@@ -206,9 +206,14 @@ export function ResourceEditor({
   const [base, setBase] = useState<Resource | undefined>(resource);
   const [stale, setStale] = useState(false);
   const initialValues = useMemo(() => (base ? toValues(base) : DEFAULTS), [base]);
+  // Field names as they were before the last change: a renamed key field takes the key with it.
+  const names = useRef<(string | undefined)[]>([]);
+  const shown = useRef(false);
   useEffect(() => {
-    // a reloaded version replaces everything the officer typed
-    if (initialValues) form.resetFields();
+    // a reloaded version replaces everything the officer typed (the first one is the form's own start)
+    if (shown.current) form.resetFields();
+    shown.current = true;
+    names.current = (initialValues.fields ?? []).map((f) => f.name);
   }, [form, initialValues]);
 
   const levels = useQuery({
@@ -276,27 +281,51 @@ export function ResourceEditor({
   return (
     <Modal
       open
-      width={1120}
+      width={1200}
       title={resource ? t('data.resource.editTitle', { name: resource.name }) : t('data.resource.register')}
       onCancel={onClose}
       onOk={() => form.submit()}
       okButtonProps={{ disabled: stale }}
       confirmLoading={save.isPending}
+      // next to the buttons: the officer just clicked OK there, the top of a long form may be out of view
+      footer={(buttons) => (
+        <>
+          {stale ? (
+            <Alert
+              type="error"
+              showIcon
+              style={{ marginBottom: 12, textAlign: 'start' }}
+              title={t('data.resource.stale')}
+              action={
+                <Button size="small" loading={reload.isPending} onClick={() => reload.mutate()}>
+                  {t('data.resource.reload')}
+                </Button>
+              }
+            />
+          ) : null}
+          {buttons}
+        </>
+      )}
     >
-      {stale ? (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={t('data.resource.stale')}
-          action={
-            <Button size="small" loading={reload.isPending} onClick={() => reload.mutate()}>
-              {t('data.resource.reload')}
-            </Button>
-          }
-        />
-      ) : null}
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} initialValues={initialValues}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        initialValues={initialValues}
+        onValuesChange={(changed: Partial<Values>, all: Values) => {
+          const now = (all.fields ?? []).map((f) => f?.name);
+          const at = names.current.indexOf(all.keyField);
+          if (
+            changed.fields &&
+            !keyLocked &&
+            at >= 0 &&
+            now.length === names.current.length &&
+            now[at] !== all.keyField
+          )
+            form.setFieldValue('keyField', now[at]);
+          names.current = now;
+        }}
+      >
         <Space wrap>
           <Form.Item name="class" label={t('data.catalog.class')}>
             <Select
@@ -484,7 +513,7 @@ export function ResourceEditor({
                           }),
                         ]}
                       >
-                        <Input style={{ width: 130 }} maxLength={63} placeholder="id_number" />
+                        <Input style={{ width: 140 }} maxLength={63} placeholder="id_number" />
                       </Form.Item>
                       <Form.Item
                         name={[name, 'label']}
@@ -494,11 +523,11 @@ export function ResourceEditor({
                         <Input style={{ width: 130 }} maxLength={100} />
                       </Form.Item>
                       <Form.Item name={[name, 'type']} label={t('data.field.type')}>
-                        <Select style={{ width: 110 }} options={opt(FIELD_TYPES)} />
+                        <Select style={{ width: 100 }} options={opt(FIELD_TYPES)} />
                       </Form.Item>
                       <Form.Item name={[name, 'identifier']} label={t('data.field.identifier')}>
                         <Select
-                          style={{ width: 120 }}
+                          style={{ width: 150 }}
                           options={IDENTIFIER_KINDS.map((v) => ({ value: v, label: t(`data.identifier.${v}` as any) }))}
                         />
                       </Form.Item>
@@ -522,7 +551,7 @@ export function ResourceEditor({
                         ]}
                       >
                         <Select
-                          style={{ width: 110 }}
+                          style={{ width: 140 }}
                           options={(levels.data?.levels ?? []).map((l) => ({
                             value: l.code,
                             label: lang === 'en' ? (l.nameEn ?? l.name) : l.name,
@@ -530,7 +559,7 @@ export function ResourceEditor({
                         />
                       </Form.Item>
                       <Form.Item name={[name, 'nationalLabel']} label={t('data.field.nationalLabel')}>
-                        <Select style={{ width: 110 }} options={codes('data.national', NATIONAL_LABELS)} />
+                        <Select style={{ width: 100 }} options={codes('data.national', NATIONAL_LABELS)} />
                       </Form.Item>
                       <Form.Item name={[name, 'format']} label={t('data.field.format')}>
                         <Select allowClear style={{ width: 130 }} options={opt(FIELD_FORMATS)} />
@@ -538,7 +567,7 @@ export function ResourceEditor({
                       <Form.Item name={[name, 'maskRule']} label={t('data.field.mask')}>
                         <Select
                           allowClear
-                          style={{ width: 120 }}
+                          style={{ width: 140 }}
                           options={(levels.data?.maskRules ?? []).map((m) => ({ value: m.code, label: m.code }))}
                         />
                       </Form.Item>
@@ -550,13 +579,18 @@ export function ResourceEditor({
                         tooltip={t('data.field.elementHelp')}
                         rules={[{ pattern: ELEMENT, message: t('data.field.elementInvalid') }]}
                       >
-                        <Input style={{ width: 220 }} maxLength={100} placeholder="person.name" />
+                        <Input
+                          style={{ width: 240 }}
+                          maxLength={100}
+                          placeholder={t('data.field.elementPlaceholder')}
+                        />
                       </Form.Item>
                       <Form.Item
                         name={[name, 'authoritative']}
                         label={t('data.field.authoritative')}
                         tooltip={t('data.field.authoritativeHelp')}
                         valuePropName="checked"
+                        style={{ width: 130 }}
                         dependencies={[['fields', name, 'element']]}
                         rules={[
                           ({ getFieldValue }) => ({
@@ -569,14 +603,24 @@ export function ResourceEditor({
                       >
                         <Checkbox />
                       </Form.Item>
-                      <Form.Item name={[name, 'required']} label={t('data.field.required')} valuePropName="checked">
+                      <Form.Item
+                        name={[name, 'required']}
+                        label={t('data.field.required')}
+                        valuePropName="checked"
+                        style={{ width: 70 }}
+                      >
                         <Checkbox />
                       </Form.Item>
-                      <Form.Item name={[name, 'unique']} label={t('data.field.unique')} valuePropName="checked">
+                      <Form.Item
+                        name={[name, 'unique']}
+                        label={t('data.field.unique')}
+                        valuePropName="checked"
+                        style={{ width: 70 }}
+                      >
                         <Checkbox />
                       </Form.Item>
                       <Form.Item name={[name, 'description']} label={t('data.field.description')}>
-                        <Input style={{ width: 500 }} maxLength={1000} />
+                        <Input style={{ width: 560 }} maxLength={1000} />
                       </Form.Item>
                     </Space>
                   </Card>
