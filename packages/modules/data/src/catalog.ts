@@ -405,6 +405,7 @@ export async function updateResource(
 ): Promise<Resource> {
   const old = await requireResource(p.db, id);
   authorize(ctx, MANAGE, { departmentId: old.providerDepartmentId });
+  if (old.status !== 'active') throw retiredResource(old);
   const [levels, rules] = await Promise.all([listLevels(p.db), listMaskRules(p.db)]);
   const next = { ...input, providerDepartmentId: old.providerDepartmentId };
   checkInput(next, levels, rules);
@@ -473,15 +474,23 @@ export async function updateResource(
   return (await loadResource(p.db, old.id))!;
 }
 
+/** 409 for a change to a retired resource (it stays as it was retired, for the record). */
+export const retiredResource = (r: Resource) =>
+  conflict('RESOURCE_RETIRED', `数据资源“${r.name}”已停用`, `The data resource "${r.name}" is retired`, 'status');
+
 export async function retireResource(p: Platform, ctx: Ctx, id: string): Promise<Resource> {
   const old = await requireResource(p.db, id);
   authorize(ctx, MANAGE, { departmentId: old.providerDepartmentId });
+  if (old.status !== 'active') throw retiredResource(old);
   await p.db.transaction().execute(async (tx) => {
-    await tx
+    // Only an active resource is retired (two officers at once: one wins, the other gets 409).
+    const r = await tx
       .updateTable('data_resources')
       .set({ status: 'retired', version: old.version + 1, updated_at: new Date().toISOString() })
       .where('id', '=', old.id)
-      .execute();
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw retiredResource(old);
     await writeAudit(tx, ctx, { action: 'data.resource.retire', objectType: 'data_resource', objectId: old.id });
   });
   return (await loadResource(p.db, old.id))!;

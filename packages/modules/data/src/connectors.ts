@@ -13,7 +13,7 @@ import {
   unseal,
   writeAudit,
 } from '@yiwang/platform';
-import { listLevels, requireResource } from './catalog.ts';
+import { listLevels, loadResource, requireResource, retiredResource } from './catalog.ts';
 import {
   keyText,
   REJECTION_TEXT,
@@ -342,6 +342,7 @@ export async function runSync(
   if (c.kind !== 'file' && opts.upload)
     throw badRequest('NOT_A_FILE_CONNECTOR', '该连接器不接受文件上传', 'This connector does not take uploads', 'file');
   if (!c.active) throw conflict('CONNECTOR_INACTIVE', '连接器已停用', 'The connector is inactive');
+  if (resource.status !== 'active') throw retiredResource(resource);
   const levels = await listLevels(p.db);
   const config = json<ConnectorConfig>(c.config);
   const mode: 'full' | 'incremental' = opts.mode ?? c.sync_mode;
@@ -489,6 +490,9 @@ export async function scheduledSync(p: Platform, ctx: Ctx, payload: { connectorI
     .where('id', '=', payload.connectorId)
     .executeTakeFirst();
   if (!c?.active || c.schedule_seq !== payload.seq || !c.schedule_minutes) return null;
+  // A retired resource's schedule ends: no run, and no next one.
+  const resource = await loadResource(p.db, c.resource_id);
+  if (resource?.status !== 'active') return null;
   const run = await runSync(p, ctx, c.id, { trigger: 'schedule' });
   await p.db.transaction().execute((tx) => schedule(tx, c.id, payload.seq, c.schedule_minutes));
   return run;

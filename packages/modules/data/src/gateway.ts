@@ -415,6 +415,17 @@ async function call(
   build: (db: Db | Tx) => Promise<{ body: Record<string, unknown>; rows: number; rowKeys?: string[] }>,
   limits?: Limits,
 ): Promise<Answer> {
+  // A retired resource answers nobody, whatever grants remain (its metadata generation changes on
+  // retiring, so the check below sees it at the next call).
+  if (g.resource.status !== 'active')
+    throw gatewayError(
+      403,
+      'RESOURCE_RETIRED',
+      `数据资源“${g.resource.name}”已停用，不再提供共享`,
+      `The data resource "${g.resource.name}" is retired and no longer shared`,
+      undefined,
+      g.request.id,
+    );
   const answer = async (db: Db | Tx) => {
     const { body, rows, rowKeys } = await build(db);
     const full = { ...body, requestId: ctx.requestId };

@@ -422,6 +422,54 @@ describe('quotas, rate limits and the audit trail', () => {
   });
 });
 
+describe('a retired resource', () => {
+  it('answers nobody, takes no sync and no edit, and is retired once', async () => {
+    const r = (await t.call(police.token, 'POST', '/resources', personResource(police.departmentId, '000699'))).body;
+    await upload(police.token, r.id, [
+      'id_number,name,phone,address,residence_division,birth_date,updated_at',
+      `${P1},陈美玲,13800138000,广东省佛山市禅城区岭南大道1号,440604001000,1988-03-12,2026-11-01T08:00:00Z`,
+    ]);
+    const g = await grant(r, police.token, { fields: ['name'] });
+    expect((await ex(g.token, '/query', { key: P1 })).status).toBe(200);
+    const retired = await t.call(police.token, 'POST', `/resources/${r.id}/retire`);
+    expect(retired.status, retired.raw).toBe(200);
+    expect(retired.body.status).toBe('retired');
+    const calls = async () =>
+      (await t.rt.platform.db.selectFrom('data_calls').select('id').where('resource_id', '=', r.id).execute()).length;
+    const before = await calls();
+    // The grant is still granted, but the resource answers nothing, by key (the fast path) or by filter.
+    for (const [path, body] of [
+      ['/query', { key: P1 }],
+      ['/query', { filter: { name: '陈美玲' } }],
+      ['/predicate', { key: P1, field: 'name', op: 'exists' }],
+    ] as const) {
+      const a = await ex(g.token, path, body);
+      expect(a.status, `${path} ${a.raw}`).toBe(403);
+      expect(a.body.code).toBe('RESOURCE_RETIRED');
+      expect(a.raw).not.toContain('陈');
+    }
+    expect(await calls()).toBe(before);
+    // No second retirement, no edit, no sync.
+    const again = await t.call(police.token, 'POST', `/resources/${r.id}/retire`);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('RESOURCE_RETIRED');
+    const { providerDepartmentId: _provider, ...input } = personResource(police.departmentId, '000699');
+    const edit = await t.call(police.token, 'PUT', `/resources/${r.id}`, {
+      ...input,
+      expectedVersion: retired.body.version,
+    });
+    expect(edit.status, edit.raw).toBe(409);
+    expect(edit.body.code).toBe('RESOURCE_RETIRED');
+    const connector = (await t.call(police.token, 'GET', `/resources/${r.id}/connectors`)).body.items[0];
+    const sync = await t.call(police.token, 'POST', `/connectors/${connector.id}/upload`, {
+      filename: 'x.csv',
+      contentBase64: Buffer.from('id_number,name\n').toString('base64'),
+    });
+    expect(sync.status).toBe(409);
+    expect(sync.body.code).toBe('RESOURCE_RETIRED');
+  });
+});
+
 describe('objections (数据异议)', () => {
   it('sends an objection to the provider, who answers it', async () => {
     const g = await grant(population, police.token, { fields: ['name', 'address'] });
