@@ -61,6 +61,7 @@ it('loadGrants expands roles with scopes and flags admin roles', async () => {
   const g = await loadGrants(rt.platform.db, admin!.accountId);
   expect(g.requiresMfa).toBe(true);
   expect(g.departmentId).toBe(admin!.departmentId);
+  expect(g.departmentName).toBeTruthy();
   expect(g.grants).toContainEqual({ permission: 'org.grid.manage', regionCode: '440604', departmentId: null });
   const w = (await rt.platform.db
     .selectFrom('staff')
@@ -76,5 +77,10 @@ it('loadGrants expands roles with scopes and flags admin roles', async () => {
       departmentId: null,
     })),
   );
-  expect(await loadGrants(rt.platform.db, 'nobody')).toEqual({ grants: [], departmentId: null, requiresMfa: false });
+  expect(await loadGrants(rt.platform.db, 'nobody')).toEqual({
+    grants: [],
+    departmentId: null,
+    departmentName: null,
+    requiresMfa: false,
+  });
 });
