@@ -98,3 +98,21 @@ export async function activeOptionOf(page: Page, input: Locator, text?: string):
     text === undefined ? {} : { hasText: text },
   );
 }
+
+/**
+ * Chooses the option of a plain select within `scope` (a dialog, the page's main) by keyboard: open with
+ * ↓, move to the option, Enter; then waits until that select shows it. Clicking an option during the
+ * drop-down's animation may miss, and an unscoped option can belong to another select.
+ */
+export async function chooseOption(page: Page, scope: Locator, fieldLabel: string, option: string) {
+  const input = scope.getByLabel(fieldLabel, { exact: true });
+  await input.focus();
+  await input.press('ArrowDown');
+  const active = await activeOptionOf(page, input);
+  await active.waitFor();
+  for (let i = 0; i < 10 && (await active.textContent())?.trim() !== option; i++) await input.press('ArrowDown');
+  await (await activeOptionOf(page, input, option)).waitFor();
+  await input.press('Enter');
+  const id = await input.getAttribute('id');
+  await scope.locator(`.ant-select:has([id="${id}"])`, { hasText: option }).waitFor();
+}

@@ -5,9 +5,8 @@
  * evidence (resource, request id, answer hashes) that matches the audited gateway calls.
  */
 import { DEMO_CITIZENS } from '@yiwang/cases';
-import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeOptionOf, type Journey, startJourney } from './browser.ts';
+import { activeOptionOf, chooseOption, type Journey, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -29,19 +28,6 @@ async function signIn(username: string, to: string) {
   return page;
 }
 
-/** Chooses the option of a plain select by keyboard (↓ to open and move, Enter) and waits until it shows. */
-async function choose(page: Page, scope: Locator, fieldLabel: string, option: string) {
-  const input = scope.getByLabel(fieldLabel, { exact: true });
-  await input.focus();
-  await input.press('ArrowDown');
-  const active = await activeOptionOf(page, input);
-  await active.waitFor();
-  for (let i = 0; i < 10 && (await active.textContent())?.trim() !== option; i++) await input.press('ArrowDown');
-  await (await activeOptionOf(page, input, option)).waitFor();
-  await input.press('Enter');
-  const id = await input.getAttribute('id');
-  await scope.locator(`.ant-select:has([id="${id}"])`, { hasText: option }).waitFor();
-}
 const PDF = (text: string) =>
   Buffer.from(`%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\n% ${text}\ntrailer<< /Root 1 0 R >>\n%%EOF\n`);
 
@@ -135,16 +121,8 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
   });
 
   it('lets the consumer report wrong data (数据异议) and the provider answer it', async () => {
-    const login = async (username: string, to: string) => {
-      const page = await j.browser.newPage();
-      await page.goto(`${j.base}/login?returnTo=${encodeURIComponent(to)}`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码', { exact: true }).fill('Yiwang@2026');
-      await page.getByRole('button', { name: /登\s*录/ }).click();
-      return page;
-    };
     const description = `浏览器旅程：地址已变更 ${Date.now()}`;
-    const civil = await login('data_civil', '/data?tab=requests');
+    const civil = await signIn('data_civil', '/data?tab=requests');
     const granted = civil
       .getByRole('row', { name: /人口基础信息/ })
       .filter({ hasText: '已授权' })
@@ -161,7 +139,7 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     // The ID number is kept masked only.
     expect(await civil.content()).not.toContain(DEMO_CITIZENS[0]!.idNumber);
 
-    const police = await login('data_police', '/data?tab=objections');
+    const police = await signIn('data_police', '/data?tab=objections');
     const theirs = police.getByRole('row', { name: new RegExp(description) });
     await theirs.getByRole('button', { name: /采\s*纳/ }).click();
     await police.getByRole('dialog').getByLabel('处理意见').fill('已核实并更正地址');
@@ -189,7 +167,7 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     await dialog.getByLabel('资源名称').fill(name);
     await dialog.getByLabel('摘要').fill('机动车号牌与所有人（浏览器旅程）');
     await dialog.getByLabel('共享条件').fill('仅用于交通管理与政务服务核验');
-    await choose(page, dialog, '共享方式', '库表');
+    await chooseOption(page, dialog, '共享方式', '库表');
     const related = dialog.getByLabel('关联资源代码');
     await related.fill('101001001/000001');
     await (await activeOptionOf(page, related, '101001001/000001')).waitFor();
@@ -275,7 +253,7 @@ describe('no-proof: residence proof fetched instead of uploaded', () => {
     await page.getByRole('link', { name: '← 返回我的资源' }).click();
     await page.getByRole('link', { name: '人口基础信息' }).waitFor();
     await expect.poll(() => page.getByRole('link', { name }).count()).toBe(0);
-    await choose(page, page.locator('main'), '状态', '已停用');
+    await chooseOption(page, page.locator('main'), '状态', '已停用');
     await page.getByRole('link', { name }).waitFor();
     await page.close();
   });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeOptionOf, type Journey, startJourney } from './browser.ts';
+import { activeOptionOf, chooseOption, type Journey, startJourney } from './browser.ts';
 
 let j: Journey;
 beforeAll(async () => {
@@ -128,22 +128,6 @@ async function rectAct(page: Page, name: string, fill?: (dialog: Locator) => Pro
   if (fill) await fill(dialog);
   await dialog.getByRole('button', { name: button }).click();
   await dialog.waitFor({ state: 'hidden' });
-}
-
-/**
- * Chooses the option of a plain select in a dialog by keyboard (open with ↓, move to the option, Enter)
- * and waits until the field shows it — clicking an option during the drop-down's animation may miss.
- */
-async function chooseOption(page: Page, dialog: Locator, fieldLabel: string, option: string) {
-  const input = dialog.getByLabel(fieldLabel);
-  await input.focus();
-  await input.press('ArrowDown');
-  const active = await activeOptionOf(page, input);
-  await active.waitFor();
-  for (let i = 0; i < 10 && (await active.textContent())?.trim() !== option; i++) await input.press('ArrowDown');
-  await (await activeOptionOf(page, input, option)).waitFor();
-  await input.press('Enter');
-  await dialog.locator('.ant-select', { hasText: option }).waitFor();
 }
 
 /** The state tag of the rectification page (under its title). */

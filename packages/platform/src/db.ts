@@ -39,8 +39,9 @@ class PGlitePool {
     // reported (with where it was asked) instead of hanging in silence; PostgreSQL would not hang.
     let stuck: NodeJS.Timeout | undefined;
     if (this.users++ > 0) {
-      const asked = new Error('PGlite: still waiting for the connection after 30 s').stack;
-      stuck = setTimeout(() => console.error(`${asked}\n(a query on the handle inside a transaction?)`), 30_000);
+      // The Error keeps where this was asked; V8 formats its stack only if the report is printed.
+      const asked = new Error('PGlite: still waiting for the connection after 30 s');
+      stuck = setTimeout(() => console.error(`${asked.stack}\n(a query on the handle inside a transaction?)`), 30_000);
       stuck.unref();
     }
     await previous;
